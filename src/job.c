@@ -1,0 +1,48 @@
+#include "job.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[JOB_STATE_COUNT] = {
+	"pending", "in_flight", "retry_wait", "done", "absent", "failed",
+};
+
+void job_init(struct job *j)
+{
+	memset(j, 0, sizeof(*j));
+}
+
+void job_release(struct job *j)
+{
+	if (!j)
+		return;
+	free(j->database_name);
+	free(j->username);
+	free(j->ticket);
+	job_init(j);
+}
+
+const char *job_kind_name(enum job_kind k)
+{
+	return k == JOB_DB_USER ? "db_user" : "project_user";
+}
+
+const char *job_state_name(enum job_state s)
+{
+	if ((unsigned)s >= JOB_STATE_COUNT)
+		return "unknown";
+	return state_names[s];
+}
+
+int job_state_parse(const char *name)
+{
+	for (int i = 0; i < JOB_STATE_COUNT; i++)
+		if (strcmp(name, state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool job_state_terminal(enum job_state s)
+{
+	return s == JOB_DONE || s == JOB_ABSENT || s == JOB_FAILED;
+}
