@@ -33,7 +33,12 @@ enum atlas_endpoint_set {
 #define ATLAS_ACCEPT_RATE_LIMITS "application/vnd.atlas.2025-03-12+json"
 #define ATLAS_RATE_LIMITS_PATH "/api/atlas/v2/rateLimits"
 
-/* Appends `s` percent-encoded as one path segment. */
+/*
+ * Appends `s` percent-encoded as one path segment: bytes outside
+ * A-Z a-z 0-9 - . _ ~ become %XX (uppercase hex). A segment that is exactly
+ * "." or ".." is written "%2E" / "%2E%2E" so that no dot-segment reaches a
+ * URL normaliser (RFC 3986 section 5.2.4) and changes the path.
+ */
 void atlas_encode_segment(struct ob_buf *out, const char *s);
 
 /* Appends the DELETE path for `j` (starting with "/api/..."). */
@@ -46,7 +51,11 @@ enum atlas_endpoint_set atlas_job_endpoint_set(const struct job *j);
 
 /*
  * The endpointPath value for GET /api/atlas/v2/rateLimits?endpointPath=...
- * for a set (the templated path as Atlas names it). Static string.
+ * for a set (the templated path as the API description names it, e.g.
+ * "/api/atlas/v2/groups/{groupId}/users/{userId}"). Static string, never NULL.
+ * The rateLimits endpoint describes v2 endpoints only, so for ATLAS_API_V1
+ * this is still the v2 path of the same resource: the best prior there is,
+ * corrected per project by the answers' own headers.
  */
 const char *atlas_endpoint_set_path(enum atlas_endpoint_set set, enum atlas_api api);
 
@@ -69,12 +78,18 @@ enum atlas_verdict {
 	ATLAS_RETRY	    /* 5xx of section 6, no answer: retry with backoff */
 };
 
-/* A bucket as Atlas describes it (rateLimits endpoint or a 429 body). */
+/*
+ * A bucket as Atlas describes it (rateLimits endpoint or a 429 body).
+ * `known` is true only when capacity, refill_rate and refill_seconds are all
+ * valid (finite, > 0). A 429 body may name the wait alone: retry_after_s is
+ * then > 0 while `known` stays false.
+ */
 struct atlas_bucket {
 	bool known;
 	double capacity;       /* requests */
 	double refill_rate;    /* requests per refill_seconds */
 	double refill_seconds; /* seconds */
+	double retry_after_s;  /* 429 body only: the wait Atlas named; 0 when none */
 };
 
 struct atlas_outcome {

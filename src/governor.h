@@ -60,6 +60,7 @@ struct gov_answer {
 	const char *ratelimit;		 /* RateLimit: limit=..., remaining=..., reset=... */
 	const char *ratelimit_policy;	 /* RateLimit-Policy: 100;w=60 */
 	const struct atlas_bucket *bucket; /* from a 429 body, or NULL */
+	int64_t now_unix_ms; /* wall clock for an HTTP-date Retry-After; 0: read it */
 };
 
 /* Records an answer from `s`: releases its in-flight slot and learns. */
