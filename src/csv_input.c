@@ -231,11 +231,8 @@ static int read_header(struct reader *r, long line)
 		r->out->ignored = ob_buf_detach(&ign);
 	r->have_header = true;
 
-	if (r->cb && r->cb->on_header) {
-		for (size_t i = 0; i < r->nfields; i++)
-			r->ptrs[i] = r->rec.ptr + r->offs[i];
+	if (r->cb && r->cb->on_header)
 		ret = r->cb->on_header(r->cb->ctx, r->ptrs, r->nfields);
-	}
 done:
 	free(which);
 	ob_buf_release(&ign);
