@@ -300,6 +300,30 @@ static void bucket_from_detail(const char *detail, struct atlas_bucket *b)
 		b->retry_after_s = ra;
 }
 
+/*
+ * Parses a whole body as JSON: trailing bytes other than whitespace (junk, a
+ * second document, an embedded NUL) make it not JSON. cJSON alone would
+ * stop at the first complete value and ignore the rest.
+ */
+static cJSON *parse_json(const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	if (!body || len == 0)
+		return NULL;
+	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (!root)
+		return NULL;
+	for (const char *p = end; p && p < body + len; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			cJSON_Delete(root);
+			return NULL;
+		}
+	}
+	return root;
+}
+
 /* Classification (SPEC section 6) ---------------------------------------- */
 
 static const char *const absent_codes[] = { "USER_NOT_IN_GROUP", "USER_NOT_FOUND",
@@ -357,8 +381,7 @@ void atlas_classify(const struct atlas_answer *a, struct atlas_outcome *out)
 	cJSON *root = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (a->body && a->body_len > 0)
-		root = cJSON_ParseWithLength(a->body, a->body_len);
+	root = parse_json(a->body, a->body_len);
 	if (cJSON_IsObject(root)) {
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "errorCode");
 		const cJSON *detail = cJSON_GetObjectItemCaseSensitive(root, "detail");
@@ -496,7 +519,7 @@ bool atlas_parse_rate_limits(const char *body, size_t len, enum atlas_endpoint_s
 	memset(out, 0, sizeof(*out));
 	if (!body || len == 0)
 		return false;
-	root = cJSON_ParseWithLength(body, len);
+	root = parse_json(body, len);
 	if (!cJSON_IsObject(root))
 		goto done;
 
