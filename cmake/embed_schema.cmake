@@ -1,7 +1,9 @@
 # Turns schema/NNN_name.sql files into a C array, one migration per file, in
 # order. Migration i (1-based) brings the store to PRAGMA user_version = i.
-set(out "/* generated from schema/*.sql by cmake/embed_schema.cmake; do not edit */\n")
+set(out "/* generated from the schema folder by cmake/embed_schema.cmake; do not edit */\n")
 string(APPEND out "#include \"schema.h\"\n\nconst char *const schema_migrations[] = {\n")
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(n 0)
 foreach(f IN LISTS FILES)
   file(READ "${f}" sql HEX)

@@ -43,7 +43,7 @@
 #define PROBE_MS 1000
 #define RESET_MAX_MS 60000
 #define WAIT_ANSWERS_MS 250 /* re-ask hint while only answers can teach */
-#define EST_WINDOW_MS 5000  /* shortest window for a measured refill rate */
+#define EST_WINDOW_MS 10000 /* shortest window for a measured refill rate */
 #define NEAR_FULL 0.9	    /* a bucket this full may have wasted refill */
 #define HEADER_MAX 1e9	    /* larger header numbers are nonsense: ignored */
 #define RETRY_AFTER_MAX_S 86400
@@ -65,6 +65,9 @@ struct gov_scope {
 	double tokens;
 	int64_t tokens_at;
 	int in_flight;
+	int peak_in_flight; /* the most ever in flight: bounds answer reordering */
+	bool probing;	    /* a request went out on an empty estimate */
+	int64_t probe_ms;   /* the wait before such a probe; 0: PROBE_MS */
 
 	int64_t hold_until;
 	int strikes; /* 429 episodes in a row */
@@ -344,9 +347,15 @@ int64_t governor_next_send(struct governor *g, struct gov_scope *s, int64_t now_
 void governor_on_send(struct governor *g, struct gov_scope *s, int64_t now_ms)
 {
 	settle(g, s, now_ms);
-	if (s->tokens_known)
+	if (s->tokens_known) {
+		/* sent on an empty estimate with no refill known: a probe */
+		if (s->tokens < 1.0 - 1e-9 && scope_rate(g, s) <= 0)
+			s->probing = true;
 		s->tokens -= 1.0;
+	}
 	s->in_flight++;
+	if (s->in_flight > s->peak_in_flight)
+		s->peak_in_flight = s->in_flight;
 	if (g->global_rate > 0) {
 		global_settle(g, now_ms);
 		g->global_tokens -= 1.0;
@@ -556,6 +565,27 @@ static void estimate_rate(const struct governor *g, struct gov_scope *s, int64_t
 	}
 }
 
+/*
+ * Applies RateLimit-Remaining. Down is always believed. Up is believed only
+ * beyond what reordering can explain: answers overtake each other, so one
+ * processed before a later-processed answer we already saw can arrive with
+ * a higher, stale count. The most requests that can overtake one are the
+ * most we ever had in flight to the scope, so an upward correction is
+ * discounted by that. The exception is a probe's answer when nothing else
+ * was in flight: nothing can have overtaken it.
+ */
+static void correct_tokens(struct gov_scope *s, int64_t now, double seen)
+{
+	double margin = s->probing && s->in_flight == 0 ? 0 : (double)s->peak_in_flight;
+
+	if (!s->tokens_known || seen <= s->tokens)
+		s->tokens = seen;
+	else if (seen - margin > s->tokens)
+		s->tokens = seen - margin;
+	s->tokens_known = true;
+	s->tokens_at = now;
+}
+
 void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 			const struct gov_answer *a)
 {
@@ -599,9 +629,7 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 	if (remaining >= 0) {
 		if (a->status != 429)
 			estimate_rate(g, s, now_ms, remaining);
-		s->tokens_known = true;
-		s->tokens = remaining - s->in_flight;
-		s->tokens_at = now_ms;
+		correct_tokens(s, now_ms, remaining - s->in_flight);
 	}
 
 	if (a->status == 429 || a->status == 503)
@@ -611,14 +639,26 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 	if (a->status == 429) {
 		int64_t hold;
 
+		/* A probe that found the bucket still empty: probe less often. */
+		if (s->probing && s->probe_ms < HOLD_429_MAX_MS)
+			s->probe_ms = s->probe_ms ? s->probe_ms * 2 : 2 * PROBE_MS;
+		s->probing = false;
+
 		/* In-flight requests sent before the first 429 come back 429
 		 * too: one episode, one strike. */
 		if (now_ms >= s->hold_until)
 			s->strikes++;
-		if (!s->tokens_known || s->tokens > 0) {
-			s->tokens_known = true;
-			s->tokens = 0;
-			s->tokens_at = now_ms;
+		if (scope_rate(g, s) > 0) {
+			/* the model refills from empty once the hold is over */
+			if (!s->tokens_known || s->tokens > 0) {
+				s->tokens_known = true;
+				s->tokens = 0;
+				s->tokens_at = now_ms;
+			}
+		} else if (remaining < 0) {
+			/* nothing to refill from: the hold alone governs, and
+			 * after it the scope is unknown again, not starved */
+			s->tokens_known = false;
 		}
 		if (ra >= 0) {
 			hold = ra; /* the server's own minimum */
@@ -636,12 +676,13 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 		return;
 	}
 	s->strikes = 0;
+	s->probing = false;
 	if (a->status == 503 && ra >= 0)
 		s->hold_until = max64(s->hold_until, now_ms + ra);
 
 	/* Exhausted with no refill known: hold, then probe. */
-	if (s->tokens_known && s->tokens < 1.0 && scope_rate(g, s) <= 0) {
-		int64_t hold = PROBE_MS;
+	if (remaining >= 0 && s->tokens < 1.0 && scope_rate(g, s) <= 0) {
+		int64_t hold = s->probe_ms ? s->probe_ms : PROBE_MS;
 		if (rl.reset > 0)
 			hold = rl.reset * 1000 > RESET_MAX_MS ? RESET_MAX_MS : (int64_t)(rl.reset * 1000);
 		s->hold_until = max64(s->hold_until, now_ms + hold);

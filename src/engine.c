@@ -1,0 +1,1125 @@
+#include "engine.h"
+#include "clock.h"
+#include "governor.h"
+#include "mem.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+volatile sig_atomic_t engine_signals;
+
+/* Jobs read from the store per lane and refill; small so memory stays flat. */
+#define LANE_BATCH 32
+/* Commit after this many changes or this long, whichever comes first. */
+#define COMMIT_EVERY_CHANGES 512
+#define COMMIT_EVERY_MS 100
+/* How long in-flight requests may finish after the first signal (SPEC §8). */
+#define DRAIN_MS 10000
+/* Renew a service-account token this long before it expires (SPEC §2). */
+#define TOKEN_EARLY_MS 60000
+#define BODY_MAX 65536
+#define POLL_MAX_MS 200
+#define PROGRESS_MS 250
+
+struct lane;
+
+struct task {
+	struct job job;
+	struct lane *lane;
+	struct task *next;
+	int64_t due_ms; /* monotonic; while in the retry heap */
+	int auth_retried;
+};
+
+struct lane {
+	char group_id[JOB_ID_HEX_LEN + 1];
+	enum job_kind kind;
+	struct gov_scope *scope;
+	struct task *head, *tail;
+	int64_t last_id;
+	bool exhausted;
+	int busy; /* in flight or waiting in the heap */
+};
+
+enum xfer_kind { XFER_JOB, XFER_TOKEN, XFER_LIMITS };
+
+struct xfer {
+	CURL *h;
+	bool busy;
+	enum xfer_kind kind;
+	struct task *task;
+	enum atlas_endpoint_set set; /* XFER_LIMITS */
+	struct ob_buf body;
+	struct ob_buf path;
+	char *url;
+	struct curl_slist *headers;
+	long uses; /* requests this handle has completed */
+	int token_gen;
+	int64_t started_mono;
+	char started_at[32];
+};
+
+struct engine {
+	struct jobstore *js;
+	struct audit *audit;
+	const struct auth_creds *creds;
+	const struct engine_opts *o;
+	const struct engine_hooks *hooks;
+	struct engine_result *res;
+	struct ob_err *err;
+
+	CURLM *multi;
+	struct xfer *pool;
+	int in_flight;
+	int jobs_in_flight;
+	struct governor *gov;
+	struct lane *lanes;
+	int nlanes, lanes_cap, rr;
+
+	struct task **heap;
+	int nheap, heap_cap;
+
+	char *token;
+	char **old_tokens;
+	int nold_tokens;
+	int token_gen;
+	int64_t token_expires;
+	bool token_busy;
+	int token_failures;
+	int64_t token_next_try;
+	bool renewed_after_401;
+
+	bool limits_done[ATLAS_SET_COUNT];
+	bool limits_busy[ATLAS_SET_COUNT];
+	bool set_used[ATLAS_SET_COUNT];
+
+	char *ca_blob;
+	size_t ca_len;
+
+	bool in_txn;
+	int changes;
+	int64_t last_commit;
+	int64_t last_progress;
+
+	bool stopping;
+	int64_t drain_deadline;
+	long terminal;
+	bool noticed_deprecation;
+	uint64_t rng;
+	int failed_io; /* a store/audit error: stop at once */
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void notice(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void notice(struct engine *e, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	if (!e->hooks || !e->hooks->notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	e->hooks->notice(e->hooks->ctx, text);
+}
+
+static void stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
+{
+	va_list ap;
+	if (e->stopping)
+		return;
+	e->stopping = true;
+	e->res->stop = why;
+	va_start(ap, fmt);
+	vsnprintf(e->res->why, sizeof(e->res->why), fmt, ap);
+	va_end(ap);
+	e->drain_deadline = clock_mono_ms() + DRAIN_MS;
+}
+
+static const char *header_value(CURL *h, const char *name)
+{
+	struct curl_header *hdr = NULL;
+	if (curl_easy_header(h, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || !hdr)
+		return NULL;
+	return hdr->value;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *userp)
+{
+	struct xfer *x = userp;
+	size_t len = size * n;
+	if (x->body.len < BODY_MAX)
+		ob_buf_add(&x->body, data, len < BODY_MAX - x->body.len ? len : BODY_MAX - x->body.len);
+	return len;
+}
+
+/* ---- the store: batched transactions -------------------------------------- */
+
+static int ensure_txn(struct engine *e)
+{
+	if (e->in_txn)
+		return 0;
+	if (jobstore_begin(e->js, e->err) < 0)
+		return -1;
+	e->in_txn = true;
+	return 0;
+}
+
+/* Audit records first (written and fsync'ed), then the state and the head. */
+static int commit(struct engine *e)
+{
+	if (!e->in_txn)
+		return 0;
+	if (audit_flush(e->audit, e->err) < 0 ||
+	    jobstore_set_audit_head(e->js, audit_seq(e->audit), audit_hash(e->audit), e->err) < 0 ||
+	    jobstore_commit(e->js, e->err) < 0) {
+		e->failed_io = 1;
+		return -1;
+	}
+	e->in_txn = false;
+	e->changes = 0;
+	e->last_commit = clock_mono_ms();
+	return 0;
+}
+
+static void io_check(struct engine *e, int rc)
+{
+	if (rc < 0 && !e->failed_io) {
+		e->failed_io = 1;
+		stop(e, ENGINE_FINISHED, "%s", e->err->msg);
+	}
+}
+
+/* ---- lanes and the retry heap --------------------------------------------- */
+
+static int add_lane(void *ctx, const char *group_id, enum job_kind kind)
+{
+	struct engine *e = ctx;
+	struct lane *l;
+	if (e->nlanes == e->lanes_cap) {
+		e->lanes_cap = e->lanes_cap ? e->lanes_cap * 2 : 16;
+		e->lanes = xrealloc(e->lanes, (size_t)e->lanes_cap * sizeof(*e->lanes));
+	}
+	l = &e->lanes[e->nlanes++];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->group_id, sizeof(l->group_id), "%s", group_id);
+	l->kind = kind;
+	e->set_used[kind == JOB_DB_USER ? ATLAS_SET_DB_USERS : ATLAS_SET_PROJECT_USERS] = true;
+	return 0;
+}
+
+static void lane_push_front(struct lane *l, struct task *t)
+{
+	t->next = l->head;
+	l->head = t;
+	if (!l->tail)
+		l->tail = t;
+}
+
+static void lane_push_back(struct lane *l, struct task *t)
+{
+	t->next = NULL;
+	if (l->tail)
+		l->tail->next = t;
+	else
+		l->head = t;
+	l->tail = t;
+}
+
+static struct task *lane_pop(struct lane *l)
+{
+	struct task *t = l->head;
+	if (t) {
+		l->head = t->next;
+		if (!l->head)
+			l->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+static void task_free(struct task *t)
+{
+	if (t) {
+		job_release(&t->job);
+		free(t);
+	}
+}
+
+static void heap_swap(struct engine *e, int i, int j)
+{
+	struct task *t = e->heap[i];
+	e->heap[i] = e->heap[j];
+	e->heap[j] = t;
+}
+
+static void heap_push(struct engine *e, struct task *t)
+{
+	int i;
+	if (e->nheap == e->heap_cap) {
+		e->heap_cap = e->heap_cap ? e->heap_cap * 2 : 64;
+		e->heap = xrealloc(e->heap, (size_t)e->heap_cap * sizeof(*e->heap));
+	}
+	i = e->nheap++;
+	e->heap[i] = t;
+	while (i > 0 && e->heap[(i - 1) / 2]->due_ms > e->heap[i]->due_ms) {
+		heap_swap(e, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct task *heap_pop(struct engine *e)
+{
+	struct task *top = e->heap[0];
+	int i = 0;
+	e->heap[0] = e->heap[--e->nheap];
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->nheap && e->heap[l]->due_ms < e->heap[m]->due_ms)
+			m = l;
+		if (r < e->nheap && e->heap[r]->due_ms < e->heap[m]->due_ms)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(e, i, m);
+		i = m;
+	}
+	return top;
+}
+
+static void release_due(struct engine *e, int64_t now)
+{
+	while (e->nheap && e->heap[0]->due_ms <= now) {
+		struct task *t = heap_pop(e);
+		t->lane->busy--;
+		lane_push_front(t->lane, t);
+		e->res->stats.waiting--;
+	}
+}
+
+/* Reads the lane's next jobs from the store. */
+static int lane_refill(struct engine *e, struct lane *l)
+{
+	struct job batch[LANE_BATCH];
+	int n = 0;
+	int64_t now_unix = clock_unix_ms(), now = clock_mono_ms();
+
+	if (jobstore_claim(e->js, l->group_id, l->kind, l->last_id, LANE_BATCH, batch, &n, e->err) <
+	    0)
+		return -1;
+	if (n < LANE_BATCH)
+		l->exhausted = true;
+	for (int i = 0; i < n; i++) {
+		struct task *t = xcalloc(1, sizeof(*t));
+		t->job = batch[i];
+		t->lane = l;
+		l->last_id = t->job.id;
+		if (t->job.not_before_ms > now_unix) {
+			/* a retry_wait from an earlier run keeps its wait */
+			t->due_ms = now + (t->job.not_before_ms - now_unix);
+			l->busy++;
+			e->res->stats.waiting++;
+			heap_push(e, t);
+		} else {
+			lane_push_back(l, t);
+		}
+	}
+	return 0;
+}
+
+static bool lane_finished(const struct lane *l)
+{
+	return l->exhausted && !l->head && !l->busy;
+}
+
+/* ---- handles --------------------------------------------------------------- */
+
+static struct xfer *get_xfer(struct engine *e)
+{
+	for (int i = 0; i < e->o->concurrency; i++) {
+		struct xfer *x = &e->pool[i];
+		if (x->busy)
+			continue;
+		if (!x->h) {
+			x->h = curl_easy_init();
+			if (!x->h)
+				return NULL;
+			x->uses = 0;
+		}
+		x->busy = true;
+		return x;
+	}
+	return NULL;
+}
+
+/* Options every request shares; the handle keeps them between requests. */
+static void setup_common(struct engine *e, struct xfer *x)
+{
+	CURL *h = x->h;
+	ob_buf_reset(&x->body);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "atlas-offboard/" OB_VERSION);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->o->timeout_ms > 0 ? e->o->timeout_ms : 60000L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (e->ca_blob) {
+		struct curl_blob blob = {e->ca_blob, e->ca_len, CURL_BLOB_NOCOPY};
+		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
+	free(x->url);
+	x->url = NULL;
+	x->started_mono = clock_mono_ms();
+	clock_rfc3339(x->started_at);
+}
+
+static void launch(struct engine *e, struct xfer *x)
+{
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->headers);
+	curl_multi_add_handle(e->multi, x->h);
+	e->in_flight++;
+	e->res->stats.requests++;
+}
+
+static void release_xfer(struct engine *e, struct xfer *x, bool discard_handle)
+{
+	curl_multi_remove_handle(e->multi, x->h);
+	x->busy = false;
+	x->task = NULL;
+	e->in_flight--;
+	x->uses++;
+	if (discard_handle) {
+		/* a fresh handle starts without the old digest nonce */
+		curl_easy_cleanup(x->h);
+		x->h = NULL;
+	} else {
+		/* back to a plain GET, and no client secret left in an idle handle */
+		curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(x->h, CURLOPT_USERNAME, NULL);
+		curl_easy_setopt(x->h, CURLOPT_PASSWORD, NULL);
+	}
+}
+
+static void apply_auth(struct engine *e, struct xfer *x)
+{
+	if (e->creds->method == AUTH_DIGEST) {
+		auth_apply_digest(x->h, e->creds);
+	} else {
+		auth_apply_bearer(x->h, e->token);
+		x->token_gen = e->token_gen;
+	}
+}
+
+static int start_job(struct engine *e, struct task *t)
+{
+	struct xfer *x = get_xfer(e);
+	const char *accept;
+	char *hdr;
+
+	if (!x)
+		return -1;
+	setup_common(e, x);
+	x->kind = XFER_JOB;
+	x->task = t;
+	ob_buf_reset(&x->path);
+	atlas_job_path(&x->path, &t->job, e->o->api);
+	x->url = xasprintf("%s%s", e->o->base_url, x->path.ptr);
+	accept = atlas_job_accept(&t->job, e->o->api);
+	hdr = xasprintf("Accept: %s", accept);
+	x->headers = curl_slist_append(NULL, hdr);
+	free(hdr);
+	curl_easy_setopt(x->h, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "DELETE");
+	apply_auth(e, x);
+	launch(e, x);
+	e->jobs_in_flight++;
+	t->lane->busy++;
+	governor_on_send(e->gov, t->lane->scope, x->started_mono);
+	if (ensure_txn(e) == 0)
+		io_check(e, jobstore_set_state(e->js, t->job.id, JOB_IN_FLIGHT, e->err));
+	else
+		io_check(e, -1);
+	e->changes++;
+	return 0;
+}
+
+static void start_token(struct engine *e)
+{
+	struct xfer *x = get_xfer(e);
+	if (!x)
+		return;
+	setup_common(e, x);
+	x->kind = XFER_TOKEN;
+	x->headers = curl_slist_append(NULL, "Accept: application/json");
+	auth_setup_token_request(x->h, e->creds, e->o->base_url, &x->url);
+	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
+	e->token_busy = true;
+	launch(e, x);
+}
+
+static void start_limits(struct engine *e, enum atlas_endpoint_set set)
+{
+	const char *group = NULL;
+	struct xfer *x;
+	char *g, *p;
+
+	for (int i = 0; i < e->nlanes && !group; i++)
+		if ((e->lanes[i].kind == JOB_DB_USER) == (set == ATLAS_SET_DB_USERS))
+			group = e->lanes[i].group_id;
+	if (!group || !(x = get_xfer(e))) {
+		e->limits_done[set] = !group;
+		return;
+	}
+	setup_common(e, x);
+	x->kind = XFER_LIMITS;
+	x->set = set;
+	g = curl_easy_escape(x->h, group, 0);
+	p = curl_easy_escape(x->h, atlas_endpoint_set_path(set, e->o->api), 0);
+	x->url = xasprintf("%s" ATLAS_RATE_LIMITS_PATH "?groupId=%s&endpointPath=%s",
+			   e->o->base_url, g, p);
+	curl_free(g);
+	curl_free(p);
+	x->headers = curl_slist_append(NULL, "Accept: " ATLAS_ACCEPT_RATE_LIMITS);
+	curl_easy_setopt(x->h, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
+	apply_auth(e, x);
+	e->limits_busy[set] = true;
+	launch(e, x);
+}
+
+/* ---- answers ---------------------------------------------------------------- */
+
+static void check_deprecation(struct engine *e, CURL *h)
+{
+	const char *dep = header_value(h, "Deprecation"), *sunset = header_value(h, "Sunset");
+	if (e->noticed_deprecation || (!dep && !sunset))
+		return;
+	e->noticed_deprecation = true;
+	notice(e, "Atlas marks this API version as deprecated (Deprecation: %s, Sunset: %s); "
+		  "a newer atlas-offboard may be needed",
+	       dep ? dep : "-", sunset ? sunset : "-");
+}
+
+static void governor_learn(struct engine *e, CURL *h, struct gov_scope *scope, long status,
+			   const struct atlas_bucket *bucket)
+{
+	struct gov_answer ga = {
+		.status = status,
+		.retry_after = header_value(h, "Retry-After"),
+		.ratelimit_limit = header_value(h, "RateLimit-Limit"),
+		.ratelimit_remaining = header_value(h, "RateLimit-Remaining"),
+		.ratelimit = header_value(h, "RateLimit"),
+		.ratelimit_policy = header_value(h, "RateLimit-Policy"),
+		.bucket = bucket && bucket->known ? bucket : NULL,
+	};
+	governor_on_answer(e->gov, scope, clock_mono_ms(), &ga);
+}
+
+static void record_attempt(struct engine *e, struct xfer *x, struct task *t, long status,
+			   const char *code, const char *outcome, long ms)
+{
+	const struct job *j = &t->job;
+	struct attempt_row a = {
+		.job_id = j->id,
+		.run_id = e->o->run_id,
+		.attempt = j->tries,
+		.started_at = x->started_at,
+		.ms = ms,
+		.http_status = status,
+		.error_code = code,
+		.outcome = outcome,
+	};
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(f, "job", (double)j->id);
+	cJSON_AddStringToObject(f, "kind", job_kind_name(j->kind));
+	cJSON_AddStringToObject(f, "group_id", j->group_id);
+	if (j->kind == JOB_DB_USER) {
+		cJSON_AddStringToObject(f, "database_name", j->database_name);
+		cJSON_AddStringToObject(f, "username", j->username);
+	} else {
+		cJSON_AddStringToObject(f, "user_id", j->user_id);
+	}
+	if (j->ticket)
+		cJSON_AddStringToObject(f, "ticket", j->ticket);
+	else
+		cJSON_AddNullToObject(f, "ticket");
+	cJSON_AddStringToObject(f, "method", "DELETE");
+	cJSON_AddStringToObject(f, "path", x->path.ptr);
+	if (status)
+		cJSON_AddNumberToObject(f, "status", (double)status);
+	else
+		cJSON_AddNullToObject(f, "status");
+	if (code && *code)
+		cJSON_AddStringToObject(f, "error_code", code);
+	else
+		cJSON_AddNullToObject(f, "error_code");
+	cJSON_AddStringToObject(f, "outcome", outcome);
+	cJSON_AddNumberToObject(f, "attempt", j->tries);
+	cJSON_AddNumberToObject(f, "ms", (double)ms);
+	if (ensure_txn(e) < 0 || audit_append(e->audit, "attempt", e->o->run_id, f, e->err) < 0 ||
+	    jobstore_add_attempt(e->js, &a, e->err) < 0)
+		io_check(e, -1);
+	e->changes++;
+}
+
+static void set_job(struct engine *e, struct task *t, enum job_state st, long status,
+		    const char *code, const char *detail)
+{
+	struct job_update u = {
+		.job_id = t->job.id,
+		.state = st,
+		.attempts = t->job.attempts,
+		.tries = t->job.tries,
+		.http_status = status,
+		.error_code = code,
+		.detail = detail,
+		.not_before_ms = t->job.not_before_ms,
+	};
+	t->job.state = st;
+	if (ensure_txn(e) < 0 || jobstore_update_job(e->js, &u, e->err) < 0)
+		io_check(e, -1);
+	e->changes++;
+}
+
+static void check_max_failures(struct engine *e)
+{
+	const struct engine_stats *s = &e->res->stats;
+	long ended = s->done + s->absent + s->failed;
+	if (e->o->max_failures >= 0) {
+		if (s->failed > e->o->max_failures)
+			stop(e, ENGINE_STOP_MAX_FAILURES,
+			     "%ld jobs failed, more than --max-failures %ld", s->failed,
+			     e->o->max_failures);
+	} else if (ended >= 20 && (double)s->failed * 100.0 > e->o->max_failures_pct * (double)ended) {
+		stop(e, ENGINE_STOP_MAX_FAILURES,
+		     "%ld of %ld ended jobs failed, more than --max-failures %g%%", s->failed, ended,
+		     e->o->max_failures_pct);
+	}
+}
+
+static void finish_terminal(struct engine *e, struct task *t, enum job_state st, long status,
+			    const char *code, const char *detail)
+{
+	set_job(e, t, st, status, code, detail);
+	if (st == JOB_DONE)
+		e->res->stats.done++;
+	else if (st == JOB_ABSENT)
+		e->res->stats.absent++;
+	else
+		e->res->stats.failed++;
+	e->terminal++;
+	t->lane->busy--;
+	task_free(t);
+	check_max_failures(e);
+	if (e->o->limit > 0 && e->terminal >= e->o->limit)
+		stop(e, ENGINE_STOP_LIMIT, "--limit %ld reached", e->o->limit);
+}
+
+static void requeue_front(struct engine *e, struct task *t, enum job_state st)
+{
+	set_job(e, t, st, 0, NULL, NULL);
+	t->lane->busy--;
+	lane_push_front(t->lane, t);
+}
+
+static void wait_retry(struct engine *e, struct task *t, int64_t delay_ms, long status,
+		       const char *code)
+{
+	int64_t now = clock_mono_ms();
+	t->job.not_before_ms = clock_unix_ms() + delay_ms;
+	set_job(e, t, JOB_RETRY_WAIT, status, code, NULL);
+	t->due_ms = now + delay_ms;
+	e->res->stats.waiting++;
+	heap_push(e, t); /* lane->busy stays counted while it waits */
+}
+
+static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
+{
+	struct task *t = x->task;
+	struct atlas_outcome oc;
+	struct atlas_answer ans = {0};
+	long status = 0, ms = (long)(clock_mono_ms() - x->started_mono);
+	bool discard = false;
+
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	ans.status = status;
+	ans.body = x->body.ptr;
+	ans.body_len = x->body.len;
+	ans.x_error_code = status ? header_value(x->h, "X-Error-Code") : NULL;
+	atlas_classify(&ans, &oc);
+	if (status) {
+		check_deprecation(e, x->h);
+		governor_learn(e, x->h, t->lane->scope, status, &oc.bucket);
+	} else {
+		governor_on_abandon(e->gov, t->lane->scope);
+	}
+	if (oc.verdict == ATLAS_RATE_LIMITED)
+		e->res->stats.rate_limited++;
+	t->job.tries++;
+	e->jobs_in_flight--;
+
+	if (oc.verdict == ATLAS_STOP_AUTH && !t->auth_retried &&
+	    ((e->creds->method == AUTH_DIGEST && x->uses > 0) ||
+	     (e->creds->method == AUTH_SERVICE_ACCOUNT && x->token_gen != e->token_gen))) {
+		/* a reused nonce or an older token was refused: ask afresh, once */
+		t->auth_retried = 1;
+		discard = e->creds->method == AUTH_DIGEST;
+		record_attempt(e, x, t, status, oc.error_code, "retry", ms);
+		requeue_front(e, t, JOB_PENDING);
+		goto done;
+	}
+	if (oc.verdict == ATLAS_STOP_AUTH && e->creds->method == AUTH_SERVICE_ACCOUNT &&
+	    !e->renewed_after_401 && !t->auth_retried) {
+		/* the token was refused: renew it once (SPEC §2) */
+		e->renewed_after_401 = true;
+		t->auth_retried = 1;
+		if (e->token) {
+			e->old_tokens = xrealloc(e->old_tokens,
+						 (size_t)(e->nold_tokens + 1) * sizeof(char *));
+			e->old_tokens[e->nold_tokens++] = e->token;
+			e->token = NULL;
+		}
+		record_attempt(e, x, t, status, oc.error_code, "retry", ms);
+		requeue_front(e, t, JOB_PENDING);
+		goto done;
+	}
+
+	switch (oc.verdict) {
+	case ATLAS_DONE:
+	case ATLAS_ABSENT:
+	case ATLAS_FAILED: {
+		enum job_state st = oc.verdict == ATLAS_DONE	 ? JOB_DONE
+				    : oc.verdict == ATLAS_ABSENT ? JOB_ABSENT
+								 : JOB_FAILED;
+		record_attempt(e, x, t, status, oc.error_code, atlas_verdict_name(oc.verdict), ms);
+		finish_terminal(e, t, st, status, oc.error_code, oc.detail);
+		break;
+	}
+	case ATLAS_STOP_AUTH:
+	case ATLAS_STOP_ACCESS:
+	case ATLAS_STOP_VERSION:
+		record_attempt(e, x, t, status, oc.error_code, "stopped", ms);
+		requeue_front(e, t, JOB_PENDING);
+		stop(e,
+		     oc.verdict == ATLAS_STOP_AUTH	? ENGINE_STOP_AUTH
+		     : oc.verdict == ATLAS_STOP_ACCESS ? ENGINE_STOP_ACCESS
+						       : ENGINE_STOP_VERSION,
+		     "HTTP %ld%s%s from %s", status, oc.error_code[0] ? " " : "", oc.error_code,
+		     x->path.ptr);
+		break;
+	case ATLAS_RATE_LIMITED: {
+		int64_t hold = governor_held_until(t->lane->scope) - clock_mono_ms();
+		record_attempt(e, x, t, status, oc.error_code, "rate_limited", ms);
+		t->job.not_before_ms = clock_unix_ms() + (hold > 0 ? hold : 0);
+		requeue_front(e, t, JOB_RETRY_WAIT);
+		break;
+	}
+	case ATLAS_RETRY: {
+		const char *code = status ? oc.error_code : curl_easy_strerror(cc);
+		t->job.attempts++;
+		record_attempt(e, x, t, status, status ? oc.error_code : NULL, "retry", ms);
+		if (t->job.attempts >= e->o->max_attempts) {
+			char detail[300];
+			snprintf(detail, sizeof(detail), "gave up after %d attempts: %s",
+				 t->job.attempts, status ? oc.detail : code);
+			finish_terminal(e, t, JOB_FAILED, status, status ? oc.error_code : NULL,
+					detail);
+		} else {
+			int64_t delay = governor_backoff_ms(t->job.attempts, &e->rng);
+			const char *ra = status ? header_value(x->h, "Retry-After") : NULL;
+			int64_t ra_ms = ra ? governor_parse_retry_after(ra, clock_unix_ms()) : -1;
+			if (ra_ms > delay)
+				delay = ra_ms;
+			wait_retry(e, t, delay, status, status ? oc.error_code : NULL);
+		}
+		break;
+	}
+	}
+done:
+	release_xfer(e, x, discard);
+}
+
+static void token_answer(struct engine *e, struct xfer *x, CURLcode cc)
+{
+	long status = 0;
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	e->token_busy = false;
+	if (status == 200) {
+		char *tok = NULL;
+		long expires = 3600;
+		if (auth_parse_token(x->body.ptr, x->body.len, &tok, &expires, e->err) == 0) {
+			if (e->token) {
+				e->old_tokens = xrealloc(e->old_tokens,
+							 (size_t)(e->nold_tokens + 1) * sizeof(char *));
+				e->old_tokens[e->nold_tokens++] = e->token;
+			}
+			e->token = tok;
+			e->token_gen++;
+			e->token_expires = clock_mono_ms() + (int64_t)expires * 1000;
+			e->token_failures = 0;
+			goto done;
+		}
+	}
+	if (status == 400 || status == 401 || status == 403) {
+		stop(e, ENGINE_STOP_AUTH,
+		     "the token endpoint refused the service account '%s' (HTTP %ld)", e->creds->id,
+		     status);
+		goto done;
+	}
+	if (++e->token_failures >= e->o->max_attempts) {
+		stop(e, ENGINE_STOP_AUTH, "could not get a token after %d attempts (%s)",
+		     e->token_failures, status ? "HTTP error" : curl_easy_strerror(cc));
+		goto done;
+	}
+	{
+		int64_t delay = governor_backoff_ms(e->token_failures, &e->rng);
+		const char *ra = status ? header_value(x->h, "Retry-After") : NULL;
+		int64_t ra_ms = ra ? governor_parse_retry_after(ra, clock_unix_ms()) : -1;
+		e->token_next_try = clock_mono_ms() + (ra_ms > delay ? ra_ms : delay);
+	}
+done:
+	/* the body held the token: wipe it */
+	memset(x->body.ptr, 0, x->body.len);
+	release_xfer(e, x, false);
+}
+
+static void limits_answer(struct engine *e, struct xfer *x, CURLcode cc)
+{
+	long status = 0;
+	struct atlas_bucket b = {0};
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	/* a refusal (401/403/404) or anything odd: the limits are learned from answers */
+	if (status == 200 && atlas_parse_rate_limits(x->body.ptr, x->body.len, x->set, &b) &&
+	    b.known)
+		governor_set_default_bucket(e->gov, x->set, &b);
+	e->limits_busy[x->set] = false;
+	e->limits_done[x->set] = true;
+	release_xfer(e, x, false);
+}
+
+static void drain_messages(struct engine *e)
+{
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(e->multi, &left))) {
+		struct xfer *x = NULL;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		CURLcode cc = m->data.result;
+		switch (x->kind) {
+		case XFER_JOB: job_answer(e, x, cc); break;
+		case XFER_TOKEN: token_answer(e, x, cc); break;
+		case XFER_LIMITS: limits_answer(e, x, cc); break;
+		}
+	}
+}
+
+/* Gives up every request still in flight: their jobs are pending again. */
+static void abandon_all(struct engine *e)
+{
+	for (int i = 0; i < e->o->concurrency; i++) {
+		struct xfer *x = &e->pool[i];
+		if (!x->busy)
+			continue;
+		if (x->kind == XFER_JOB) {
+			struct task *t = x->task;
+			long ms = (long)(clock_mono_ms() - x->started_mono);
+			t->job.tries++;
+			e->jobs_in_flight--;
+			governor_on_abandon(e->gov, t->lane->scope);
+			record_attempt(e, x, t, 0, NULL, "abandoned", ms);
+			requeue_front(e, t, JOB_PENDING);
+		} else if (x->kind == XFER_TOKEN) {
+			e->token_busy = false;
+		}
+		release_xfer(e, x, true);
+	}
+}
+
+/* ---- the loop --------------------------------------------------------------- */
+
+static bool token_usable(struct engine *e, int64_t now)
+{
+	return e->creds->method == AUTH_DIGEST || (e->token && now < e->token_expires);
+}
+
+/* Starts token, rateLimits and job requests up to the concurrency. */
+static void fill(struct engine *e, int64_t now, int64_t *wake)
+{
+	if (e->creds->method == AUTH_SERVICE_ACCOUNT && !e->token_busy &&
+	    (!e->token || now >= e->token_expires - TOKEN_EARLY_MS)) {
+		if (now >= e->token_next_try) {
+			if (e->in_flight < e->o->concurrency)
+				start_token(e);
+		} else if (e->token_next_try < *wake) {
+			*wake = e->token_next_try;
+		}
+	}
+	if (!token_usable(e, now))
+		return;
+	for (int s = 0; s < ATLAS_SET_COUNT; s++)
+		if (e->set_used[s] && !e->limits_done[s] && !e->limits_busy[s] &&
+		    e->in_flight < e->o->concurrency)
+			start_limits(e, s);
+	for (int s = 0; s < ATLAS_SET_COUNT; s++)
+		if (e->set_used[s] && !e->limits_done[s])
+			return; /* learn the buckets before spending them */
+
+	while (e->in_flight < e->o->concurrency && !e->stopping) {
+		struct lane *pick = NULL;
+		if (e->o->limit > 0 && e->terminal + e->jobs_in_flight >= e->o->limit)
+			return;
+		for (int k = 0; k < e->nlanes && !pick; k++) {
+			int i = (e->rr + k) % e->nlanes;
+			struct lane *l = &e->lanes[i];
+			if (!l->head && !l->exhausted && lane_refill(e, l) < 0) {
+				io_check(e, -1);
+				return;
+			}
+			if (!l->head)
+				continue;
+			int64_t t = governor_next_send(e->gov, l->scope, now);
+			if (t == 0) {
+				pick = l;
+				e->rr = (i + 1) % e->nlanes;
+			} else if (t < *wake) {
+				*wake = t;
+			}
+		}
+		if (!pick)
+			return;
+		struct task *t = lane_pop(pick);
+		if (start_job(e, t) < 0) {
+			lane_push_front(pick, t);
+			return;
+		}
+	}
+}
+
+static bool all_finished(struct engine *e)
+{
+	if (e->in_flight || e->nheap)
+		return false;
+	for (int i = 0; i < e->nlanes; i++)
+		if (!lane_finished(&e->lanes[i]))
+			return false;
+	return true;
+}
+
+static void progress(struct engine *e, int64_t now, bool force)
+{
+	if (!e->hooks || !e->hooks->progress || (!force && now - e->last_progress < PROGRESS_MS))
+		return;
+	e->last_progress = now;
+	e->res->stats.in_flight = e->jobs_in_flight;
+	e->res->stats.held_projects = governor_count_held(e->gov, now);
+	e->hooks->progress(e->hooks->ctx, &e->res->stats);
+}
+
+static int setup(struct engine *e)
+{
+	struct job_counts c;
+	if (jobstore_counts(e->js, &c, e->err) < 0 || jobstore_open_lanes(e->js, add_lane, e, e->err) < 0)
+		return -1;
+	e->res->stats.open_at_start = c.by_state[JOB_PENDING] + c.by_state[JOB_IN_FLIGHT] +
+				      c.by_state[JOB_RETRY_WAIT];
+	e->gov = governor_new(e->o->rate);
+	for (int i = 0; i < e->nlanes; i++) {
+		struct lane *l = &e->lanes[i];
+		l->scope = governor_scope(e->gov, l->group_id,
+					  l->kind == JOB_DB_USER ? ATLAS_SET_DB_USERS
+								 : ATLAS_SET_PROJECT_USERS);
+	}
+	e->pool = xcalloc((size_t)e->o->concurrency, sizeof(*e->pool));
+	for (int i = 0; i < e->o->concurrency; i++) {
+		ob_buf_init(&e->pool[i].body);
+		ob_buf_init(&e->pool[i].path);
+	}
+	e->multi = curl_multi_init();
+	if (!e->multi)
+		return ob_err_set(e->err, OB_ERROR, "could not initialise libcurl");
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)e->o->concurrency);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)e->o->concurrency);
+	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o->concurrency);
+	e->rng = (uint64_t)clock_unix_ms() * 0x9E3779B97F4A7C15ULL | 1;
+	e->last_commit = clock_mono_ms();
+	e->res->stats.started_ms = clock_mono_ms();
+	return 0;
+}
+
+/* --cacert adds a CA: the system bundle and the file, as one blob. */
+static int load_ca(struct engine *e)
+{
+	struct ob_buf b;
+	const char *sys;
+	if (!e->o->cacert)
+		return 0;
+	ob_buf_init(&b);
+	sys = curl_version_info(CURLVERSION_NOW)->cainfo;
+	for (int i = 0; i < 2; i++) {
+		const char *path = i == 0 ? sys : e->o->cacert;
+		FILE *f = path ? fopen(path, "rb") : NULL;
+		char chunk[8192];
+		size_t n;
+		if (!f) {
+			if (i == 0)
+				continue;
+			ob_buf_release(&b);
+			return ob_err_set(e->err, OB_EINVALID, "could not open CA file '%s'", path);
+		}
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			ob_buf_add(&b, chunk, n);
+		fclose(f);
+		ob_buf_addch(&b, '\n');
+	}
+	e->ca_len = b.len;
+	e->ca_blob = ob_buf_detach(&b);
+	return 0;
+}
+
+static void revoke_tokens(struct engine *e)
+{
+	if (e->creds->method != AUTH_SERVICE_ACCOUNT)
+		return;
+	for (int i = -1; i < e->nold_tokens; i++) {
+		char *tok = i < 0 ? e->token : e->old_tokens[i];
+		char *url = NULL, *form = NULL;
+		CURL *h;
+		if (!tok || !(h = curl_easy_init()))
+			continue;
+		auth_setup_revoke_request(h, e->creds, e->o->base_url, tok, &url, &form);
+		curl_easy_setopt(h, CURLOPT_USERAGENT, "atlas-offboard/" OB_VERSION);
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+		if (e->ca_blob) {
+			struct curl_blob blob = {e->ca_blob, e->ca_len, CURL_BLOB_NOCOPY};
+			curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+		}
+		struct xfer sink = {0};
+		ob_buf_init(&sink.body);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+		curl_easy_perform(h); /* best effort: a failure changes nothing for the run */
+		e->res->stats.requests++;
+		ob_buf_release(&sink.body);
+		memset(form, 0, strlen(form));
+		free(form);
+		free(url);
+		curl_easy_cleanup(h);
+	}
+}
+
+static void teardown(struct engine *e)
+{
+	while (e->nheap)
+		task_free(heap_pop(e));
+	for (int i = 0; i < e->nlanes; i++) {
+		struct task *t;
+		while ((t = lane_pop(&e->lanes[i])))
+			task_free(t);
+	}
+	for (int i = 0; e->pool && i < e->o->concurrency; i++) {
+		struct xfer *x = &e->pool[i];
+		if (x->h) {
+			if (x->busy)
+				curl_multi_remove_handle(e->multi, x->h);
+			curl_easy_cleanup(x->h);
+		}
+		ob_buf_release(&x->body);
+		ob_buf_release(&x->path);
+		curl_slist_free_all(x->headers);
+		free(x->url);
+	}
+	free(e->pool);
+	if (e->multi)
+		curl_multi_cleanup(e->multi);
+	governor_free(e->gov);
+	free(e->lanes);
+	free(e->heap);
+	auth_free_token(e->token);
+	for (int i = 0; i < e->nold_tokens; i++)
+		auth_free_token(e->old_tokens[i]);
+	free(e->old_tokens);
+	free(e->ca_blob);
+}
+
+int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *creds,
+	       const struct engine_opts *o, const struct engine_hooks *hooks,
+	       struct engine_result *result, struct ob_err *err)
+{
+	struct engine e = {.js = js, .audit = a, .creds = creds, .o = o, .hooks = hooks,
+			   .res = result, .err = err};
+	int ret = OB_OK;
+
+	memset(result, 0, sizeof(*result));
+	if (setup(&e) < 0 || load_ca(&e) < 0) {
+		ret = OB_ERROR;
+		goto done;
+	}
+	for (;;) {
+		int64_t now = clock_mono_ms(), wake = now + POLL_MAX_MS;
+		int running = 0;
+
+		if (engine_signals > 0 && !e.stopping)
+			stop(&e, ENGINE_STOP_SIGNAL, "interrupted");
+		if (e.stopping && e.in_flight &&
+		    (engine_signals > 1 || e.failed_io ||
+		     (e.res->stop == ENGINE_STOP_SIGNAL && now >= e.drain_deadline)))
+			abandon_all(&e);
+		release_due(&e, now);
+		if (!e.stopping)
+			fill(&e, now, &wake);
+		if (e.nheap && e.heap[0]->due_ms < wake)
+			wake = e.heap[0]->due_ms;
+		if (!e.in_flight && (e.stopping || all_finished(&e)))
+			break;
+		curl_multi_perform(e.multi, &running);
+		drain_messages(&e);
+		now = clock_mono_ms();
+		if (e.changes >= COMMIT_EVERY_CHANGES || (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
+			if (commit(&e) < 0)
+				stop(&e, ENGINE_FINISHED, "%s", err->msg);
+		progress(&e, now, false);
+		if (e.in_flight || wake > now) {
+			int timeout = (int)(wake > now ? wake - now : 0);
+			if (timeout > POLL_MAX_MS)
+				timeout = POLL_MAX_MS;
+			if (e.in_flight || timeout > 0)
+				curl_multi_poll(e.multi, NULL, 0, timeout, NULL);
+		}
+	}
+	if (commit(&e) < 0 || e.failed_io)
+		ret = OB_ERROR;
+	revoke_tokens(&e);
+	progress(&e, clock_mono_ms(), true);
+done:
+	if (e.in_txn) {
+		jobstore_rollback(js);
+		audit_discard(a);
+	}
+	teardown(&e);
+	return ret;
+}
