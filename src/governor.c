@@ -44,6 +44,7 @@
 #define RESET_MAX_MS 60000
 #define WAIT_ANSWERS_MS 250 /* re-ask hint while only answers can teach */
 #define EST_WINDOW_MS 10000 /* shortest window for a measured refill rate */
+#define EST_MIN_TOKENS 10   /* and the least refill it must have seen */
 #define NEAR_FULL 0.9	    /* a bucket this full may have wasted refill */
 #define HEADER_MAX 1e9	    /* larger header numbers are nonsense: ignored */
 #define RETRY_AFTER_MAX_S 86400
@@ -537,8 +538,15 @@ static int64_t wall_clock_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Measures the refill from two RateLimit-Remaining readings: between them
- * the bucket gained (R_now - R_then) plus what the answers in between spent. */
+/*
+ * Measures the refill from RateLimit-Remaining readings: since the anchor,
+ * the bucket gained (R_now - R_anchor) plus what the answers in between
+ * spent. The anchor stays put, so the error of one reading (answers
+ * overtaking each other, a token or two) shrinks as the window grows; it
+ * moves only when the bucket was near full, where refill may have been
+ * wasted. An estimate counts once the window spans EST_WINDOW_MS and
+ * EST_MIN_TOKENS of refill, less one token for the reading's own error.
+ */
 static void estimate_rate(const struct governor *g, struct gov_scope *s, int64_t now,
 			  double remaining)
 {
@@ -546,23 +554,21 @@ static void estimate_rate(const struct governor *g, struct gov_scope *s, int64_t
 
 	s->answers++;
 	if (cap > 0 && remaining >= NEAR_FULL * cap) {
-		s->anchored = false; /* refill may have been wasted on a full bucket */
-		return;
-	}
-	if (s->anchored && now - s->anchor_at >= EST_WINDOW_MS) {
-		double gained = remaining - s->anchor_remaining +
-				(double)(s->answers - s->anchor_answers);
-		double r = gained / (double)(now - s->anchor_at);
-		if (r > 0)
-			s->est_rate = s->est_rate > 0 ? 0.5 * s->est_rate + 0.5 * r : r;
 		s->anchored = false;
+		return;
 	}
 	if (!s->anchored) {
 		s->anchored = true;
 		s->anchor_at = now;
 		s->anchor_remaining = remaining;
 		s->anchor_answers = s->answers;
+		return;
 	}
+	if (now - s->anchor_at < EST_WINDOW_MS)
+		return;
+	double gained = remaining - s->anchor_remaining + (double)(s->answers - s->anchor_answers);
+	if (gained >= EST_MIN_TOKENS)
+		s->est_rate = (gained - 1.0) / (double)(now - s->anchor_at);
 }
 
 /*
