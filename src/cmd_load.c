@@ -41,6 +41,7 @@ struct load_ctx {
 	int skip_invalid;
 	long duplicates;
 	long shown;	   /* errors printed, over all files */
+	struct ob_buf summary; /* the lines printed once everything is committed */
 	long bad_total;	   /* bad rows, over all files */
 	FILE *rejects;	   /* FILE.rejects.csv when --skip-invalid */
 	char *rejects_path;
@@ -163,7 +164,7 @@ static int load_one(struct load_ctx *c, struct audit *a, const char *file, long 
 {
 	struct csv_summary sum = {0};
 	struct csv_input_cb cb = {on_header, on_row, on_reject, c};
-	long bad_before = c->bad_total;
+	long bad_before = c->bad_total, shown_before = c->shown;
 	int rc = 0;
 
 	c->file = file;
@@ -203,12 +204,14 @@ static int load_one(struct load_ctx *c, struct audit *a, const char *file, long 
 		rc = OB_EXIT_FAILED;
 		goto done;
 	}
-	if (!c->skip_invalid && *bad_in_file)
-		goto done;
-	printf("loaded %ld jobs from %s (%ld duplicates, %ld rejected)\n", loaded, file,
-	       c->duplicates, *bad_in_file);
+	if (*bad_in_file > c->shown - shown_before)
+		fprintf(stderr, "... and %ld more invalid rows\n",
+			*bad_in_file - (c->shown - shown_before));
+	ob_buf_addf(&c->summary, "loaded %ld jobs from %s (%ld duplicates, %ld rejected)\n", loaded,
+		    file, c->duplicates, *bad_in_file);
 	if (c->rejects)
-		printf("wrote %ld rejected rows to %s\n", *bad_in_file, c->rejects_path);
+		ob_buf_addf(&c->summary, "wrote %ld rejected rows to %s\n", *bad_in_file,
+			    c->rejects_path);
 done:
 	csv_summary_release(&sum);
 	release_file_state(c);
@@ -247,7 +250,9 @@ int cmd_load(int argc, char **argv)
 	db_existed = access(db, F_OK) == 0;
 	log_existed = access(log, F_OK) == 0;
 	free(log);
+	ob_buf_init(&c.summary);
 	if ((rc = cmd_open_rw(db, 1, &c.js, &a)) != 0) {
+		ob_buf_release(&c.summary);
 		remove_created(db, db_existed, log_existed);
 		return rc;
 	}
@@ -263,14 +268,12 @@ int cmd_load(int argc, char **argv)
 			msg_error("'%s' has %ld invalid row%s", argv[i], bad, bad == 1 ? "" : "s");
 	}
 	if (rc == 0 && c.bad_total && !c.skip_invalid) {
-		if (c.bad_total > c.shown)
-			fprintf(stderr, "... and %ld more invalid rows\n", c.bad_total - c.shown);
 		msg_error("nothing was loaded (--skip-invalid loads the valid rows and writes the "
 			  "bad ones to FILE.rejects.csv)");
 		rc = OB_EXIT_USAGE;
 	}
-	if (rc == 0)
-		rc = cmd_commit(c.js, a);
+	if (rc == 0 && (rc = cmd_commit(c.js, a)) == 0)
+		fputs(c.summary.ptr, stdout);
 done:
 	if (rc != 0) {
 		audit_discard(a);
@@ -278,6 +281,7 @@ done:
 	}
 	audit_free(a);
 	jobstore_free(c.js);
+	ob_buf_release(&c.summary);
 	if (rc != 0)
 		remove_created(db, db_existed, log_existed);
 	return rc;

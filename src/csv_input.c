@@ -269,9 +269,11 @@ static const char *check_id(struct reader *r, const char *s, size_t n, char *out
 /*
  * UTF-8 without control characters: rejects overlong forms, surrogates and
  * anything above U+10FFFF; C0, DEL and C1 (U+0080-U+009F) are control
- * characters. Positions are 1-based byte offsets of the sequence at fault.
+ * characters, except that free text (a ticket) may hold tab, LF and CR.
+ * Positions are 1-based byte offsets of the sequence at fault.
  */
-static const char *check_text(struct reader *r, const char *str, size_t n, size_t max)
+static const char *check_text(struct reader *r, const char *str, size_t n, size_t max,
+			      bool free_text)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (n > max) {
@@ -281,7 +283,8 @@ static const char *check_text(struct reader *r, const char *str, size_t n, size_
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
+			if ((c < 0x20 || c == 0x7f) &&
+			    !(free_text && (c == '\t' || c == '\n' || c == '\r')))
 				goto control;
 			i++;
 			continue;
@@ -366,11 +369,11 @@ static const char *check_record(struct reader *r, struct csv_row *row, const cha
 				m = "must be 'admin' or '$external'";
 			break;
 		case COL_USERNAME:
-			m = check_text(r, s, n, JOB_USERNAME_MAX);
+			m = check_text(r, s, n, JOB_USERNAME_MAX, false);
 			row->username = s;
 			break;
 		case COL_TICKET:
-			m = check_text(r, s, n, JOB_TICKET_MAX);
+			m = check_text(r, s, n, JOB_TICKET_MAX, true);
 			row->ticket = s;
 			break;
 		case COL_COUNT:

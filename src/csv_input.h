@@ -11,7 +11,8 @@
  *
  * Each record is validated (ids 24 hex digits, stored lowercase; database_name
  * admin or $external; username 1-1024 bytes of UTF-8 without control
- * characters; ticket at most 256 bytes, valid UTF-8, no control characters).
+ * characters; ticket at most 256 bytes of valid UTF-8, no control characters but tab, LF
+ * and CR).
  * Blank lines are skipped. A good record goes to on_row, a bad one to
  * on_reject with the physical line where the record starts (1-based, counting
  * newlines inside quoted fields), the column at fault (its header name as

@@ -527,7 +527,7 @@ static void governor_learn(struct engine *e, CURL *h, struct gov_scope *scope, l
 		.ratelimit_remaining = header_value(h, "RateLimit-Remaining"),
 		.ratelimit = header_value(h, "RateLimit"),
 		.ratelimit_policy = header_value(h, "RateLimit-Policy"),
-		.bucket = bucket && bucket->known ? bucket : NULL,
+		.bucket = bucket,
 	};
 	governor_on_answer(e->gov, scope, clock_mono_ms(), &ga);
 }

@@ -1,0 +1,1 @@
+sed -i '2d' offboard.db.audit.jsonl

@@ -1,0 +1,1 @@
+sed -i '$d' offboard.db.audit.jsonl
