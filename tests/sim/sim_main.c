@@ -11,6 +11,7 @@
 #include "sim_config.h"
 #include "sim_faults.h"
 #include "sim_http.h"
+#include "sim_stats.h"
 #include "sim_store.h"
 
 #include <cjson/cJSON.h>
@@ -114,6 +115,9 @@ int main(int argc, char **argv)
 	wait_for_end(cfg.max_seconds);
 stop:
 	sim_faults_shutdown(); /* resumes every delayed connection */
+	/* give the requests in flight (the resumed ones too) up to 2 s to be answered */
+	for (int i = 0; d && i < 200 && sim_stats_in_flight() > 0; i++)
+		nanosleep(&(struct timespec){0, 10000000L}, NULL);
 	sim_http_stop(d);
 	if (cfg.state_out && write_state(cfg.state_out) < 0)
 		ret = 1;

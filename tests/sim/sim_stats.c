@@ -36,6 +36,11 @@ void sim_stats_leave(void)
 	atomic_fetch_sub(&in_flight, 1);
 }
 
+long sim_stats_in_flight(void)
+{
+	return atomic_load(&in_flight);
+}
+
 void sim_stats_method(const char *method)
 {
 	size_t i = 0;

@@ -35,6 +35,8 @@ void sim_stats_inc(enum sim_counter c);
 /* A request starts / ends being handled (latency delays included). */
 void sim_stats_enter(void);
 void sim_stats_leave(void);
+/* Requests being handled now. */
+long sim_stats_in_flight(void);
 void sim_stats_method(const char *method);
 void sim_stats_status(unsigned status);
 void sim_stats_reset(void);
