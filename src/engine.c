@@ -818,22 +818,25 @@ static void limits_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	release_xfer(e, x, false);
 }
 
-static void drain_messages(struct engine *e)
+/* Handles every finished transfer; returns how many there were. */
+static int drain_messages(struct engine *e)
 {
 	CURLMsg *m;
-	int left;
+	int left, n = 0;
 	while ((m = curl_multi_info_read(e->multi, &left))) {
 		struct xfer *x = NULL;
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 		CURLcode cc = m->data.result;
+		n++;
 		switch (x->kind) {
 		case XFER_JOB: job_answer(e, x, cc); break;
 		case XFER_TOKEN: token_answer(e, x, cc); break;
 		case XFER_LIMITS: limits_answer(e, x, cc); break;
 		}
 	}
+	return n;
 }
 
 /* Gives up every request still in flight: their jobs are pending again. */
@@ -1097,12 +1100,14 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		if (!e.in_flight && (e.stopping || all_finished(&e)))
 			break;
 		curl_multi_perform(e.multi, &running);
-		drain_messages(&e);
+		int finished = drain_messages(&e);
 		now = clock_mono_ms();
 		if (e.changes >= COMMIT_EVERY_CHANGES || (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
 			if (commit(&e) < 0)
 				stop(&e, ENGINE_FINISHED, "%s", err->msg);
 		progress(&e, now, false);
+		if (finished)
+			continue; /* slots were freed: fill them before waiting */
 		if (e.in_flight || wake > now) {
 			int timeout = (int)(wake > now ? wake - now : 0);
 			if (timeout > POLL_MAX_MS)
