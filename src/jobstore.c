@@ -165,8 +165,9 @@ int jobstore_open(struct jobstore **out, const char *path, int flags, struct ob_
 	if ((ret = exec_sql(js, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 				" PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192",
 			    err)) < 0) {
-		ob_err_set(err, OB_EINVALID, "'%s' is not a usable atlas-offboard job store: %s",
-			   path, sqlite3_errmsg(js->db));
+		ret = ob_err_set(err, OB_EINVALID,
+				 "'%s' is not a usable atlas-offboard job store: %s", path,
+				 sqlite3_errmsg(js->db));
 		goto fail;
 	}
 	if ((ret = migrate(js, err)) < 0)
