@@ -19,6 +19,11 @@
 #   events     expected sequence of audit-log event names, one per line (optional)
 #   sim-state.json      expected GET /_sim/state (optional, compared with jq -S)
 #   check.sh   more assertions, sourced last, with the helpers below (optional)
+#              It also sees OB_ELAPSED_MS (wall time of the invocation under test)
+#              and OB_TESTS_DIR (this folder; shared helpers in lib/). Background
+#              processes it starts are killed at exit if their pids are listed,
+#              one a line, in bg.pids. A sanitizer report on the invocation's
+#              stderr fails the case.
 set -u
 case_dir=$(cd "$1" && pwd)
 name=$(basename "$case_dir")
@@ -28,6 +33,10 @@ sim_pid=""
 fail=0
 
 cleanup() {
+    # background processes a check.sh started (one pid a line in bg.pids)
+    if [ -f "$work/bg.pids" ]; then
+        while read -r p; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done <"$work/bg.pids"
+    fi
     if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi
     if [ "$fail" = 0 ]; then rm -rf "$work"; else echo "kept work dir: $work" >&2; fi
 }
@@ -40,6 +49,7 @@ sim_get() { curl -sf "$SIM_URL$1"; }
 sim_stat() { sim_get /_sim/stats | jq -r "$1"; }
 report_rows() { ob report --format json | jq -c '.[] | del(.updated_at)'; }
 
+export OB_TESTS_DIR="$(cd "$(dirname "$0")" && pwd)"
 cp -a "$case_dir"/. "$work"/
 cd "$work" || exit 1
 umask 022
@@ -88,11 +98,16 @@ before=$(snapshot)
 eval "set -- $(cat args)"
 stdin_file=/dev/null
 [ -f stdin ] && stdin_file=stdin
+t0=$(date +%s%N)
 "$OB_BIN" "$@" >got.stdout 2>got.stderr <"$stdin_file"
 rc=$?
+OB_ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 want_rc=0
 [ -f exit ] && want_rc=$(cat exit)
 [ "$rc" = "$want_rc" ] || failed "exit code $rc, want $want_rc; stderr: $(head -c 2000 got.stderr)"
+if grep -q -E "ERROR: (Address|Leak)Sanitizer|runtime error:" got.stderr; then
+    failed "sanitizer report: $(grep -m 3 -E "Sanitizer|runtime error:" got.stderr)"
+fi
 if [ -f stdout ]; then diff -u stdout got.stdout >&2 || failed "stdout differs"; fi
 if [ -f stderr ]; then diff -u stderr got.stderr >&2 || failed "stderr differs"; fi
 if [ -f unchanged ]; then
