@@ -1,0 +1,101 @@
+# Shared helpers for tests/cases/run/*: source "$OB_TESTS_DIR/lib/run.sh" from prepare.sh
+# or check.sh (run_case.sh provides failed, ob, sim_get, sim_stat, report_rows, expect_eq).
+
+# gen_pu NPROJ PER EXTRA: NPROJ projects, PER listed project users each, EXTRA more users
+# and one owner per project that are on no list. Writes seed.json, list.csv (with a
+# ticket column), want-state.json (the sim state once the list is removed) and
+# want-removed.json (the sorted [[g,u],...] the sim must have removed).
+gen_pu() {
+    awk -v np="$1" -v per="$2" -v ex="$3" 'BEGIN {
+        print "group_id,user_id,ticket" > "list.csv"
+        printf "{\"projects\":{" > "seed.json"
+        printf "{\"projects\":{" > "want-state.json"
+        printf "[" > "want-removed.json"
+        n = 0; r = 0
+        for (p = 1; p <= np; p++) {
+            g = sprintf("64b7e1c2a9f3d400%08x", p)
+            sep = (p > 1) ? "," : ""
+            printf "%s\"%s\":{\"users\":{", sep, g > "seed.json"
+            printf "%s\"%s\":{\"users\":{", sep, g > "want-state.json"
+            us = ""; ws = ""
+            for (i = 1; i <= per; i++) {
+                n++; u = sprintf("5e8f1a2b3c4d5e6f%08x", n)
+                us = us sprintf("%s\"%s\":\"u%d@example.com\"", (us == "" ? "" : ","), u, n)
+                printf "%s,%s,T-%d\n", g, u, n > "list.csv"
+                printf "%s[\"%s\",\"%s\"]", (r++ ? "," : ""), g, u > "want-removed.json"
+            }
+            for (i = 0; i <= ex; i++) {     # i == 0: the owner
+                n++; u = sprintf("5e8f1a2b3c4d5e6f%08x", n)
+                if (i == 0) owner = u
+                e = sprintf("\"%s\":\"u%d@example.com\"", u, n)
+                us = us (us == "" ? "" : ",") e
+                ws = ws (ws == "" ? "" : ",") e
+            }
+            printf "%s},\"dbusers\":[],\"owners\":[\"%s\"]}", us, owner > "seed.json"
+            printf "%s},\"dbusers\":[],\"owners\":[\"%s\"],\"inaccessible\":false}", ws, owner > "want-state.json"
+        }
+        print "}}" > "seed.json"; print "}}" > "want-state.json"; print "]" > "want-removed.json"
+    }'
+}
+
+# the simulator state equals want-state.json
+check_sim_state() {
+    diff <(jq -S . want-state.json) <(sim_get /_sim/state | jq -S .) >sim-state.diff ||
+        failed "simulator state differs from 'listed users removed, everyone else present': $(head -c 1500 sim-state.diff)"
+}
+
+# the simulator removed exactly want-removed.json (project users), each once
+check_sim_removed() {
+    local removed
+    removed=$(sim_get /_sim/removed)
+    [ "$(jq -c '.project_users | sort' <<<"$removed")" = "$(jq -c 'sort' want-removed.json)" ] ||
+        failed "removed set differs: $(jq -c '.project_users | length' <<<"$removed") removed, want $(jq length want-removed.json); extra: $(jq -c --slurpfile w want-removed.json '.project_users - $w[0] | .[:5]' <<<"$removed")"
+    [ "$(jq '.project_users | length' <<<"$removed")" = "$(jq '.project_users | unique | length' <<<"$removed")" ] ||
+        failed "a user was removed twice"
+    expect_eq "$(sim_stat .deletions)" "$(jq '(.project_users | length) + (.db_users | length)' <<<"$removed")" "sim deletions vs removal log"
+}
+
+# removed ⊆ list, and every removal distinct
+check_sim_removed_subset() {
+    local removed
+    removed=$(sim_get /_sim/removed)
+    [ "$(jq -c --slurpfile w want-removed.json '.project_users - $w[0] | length' <<<"$removed")" = 0 ] ||
+        failed "removed users outside the list: $(jq -c --slurpfile w want-removed.json '.project_users - $w[0] | .[:5]' <<<"$removed")"
+}
+
+# state_count STATE: jobs in that state
+state_count() { ob status --json | jq -r ".by_state.$1"; }
+
+# every job done or absent (or the states given as arguments)
+check_all_terminal() {
+    local allowed=${1:-done absent} j bad
+    j=$(ob status --json)
+    bad=$(jq -r --arg ok "$allowed" '.by_state | to_entries | map(select(.value > 0 and ((.key as $k | $ok | split(" ") | index($k)) | not))) | map("\(.key)=\(.value)") | join(" ")' <<<"$j")
+    [ -z "$bad" ] || failed "jobs not in {$allowed}: $bad"
+}
+
+check_audit_ok() {
+    ob audit verify >verify.out 2>verify.err || failed "audit verify exit $?: $(cat verify.out verify.err)"
+    grep -q '^audit log OK: ' verify.out || failed "audit verify said: $(cat verify.out)"
+}
+
+# no sanitizer report in the given files
+check_no_sanitizer() {
+    local f
+    for f in "$@"; do
+        if grep -q -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$f" 2>/dev/null; then
+            failed "sanitizer report in $f: $(grep -m 3 -E 'Sanitizer|runtime error:' "$f")"
+        fi
+    done
+}
+
+# ob_bg OUT ARGS...: start atlas-offboard in the background (pid in $bg_pid and bg.pids)
+ob_bg() {
+    local out=$1; shift
+    "$OB_BIN" "$@" >"$out.out" 2>"$out.err" </dev/null &
+    bg_pid=$!
+    echo "$bg_pid" >>bg.pids
+}
+
+# ms_now: milliseconds since the epoch
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
