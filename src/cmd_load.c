@@ -67,15 +67,8 @@ static int on_row(void *vctx, const struct csv_row *row)
 	struct job j;
 	int ret;
 
-	job_init(&j);
-	j.kind = row->kind;
-	snprintf(j.group_id, sizeof(j.group_id), "%s", row->group_id);
-	if (row->kind == JOB_PROJECT_USER)
-		snprintf(j.user_id, sizeof(j.user_id), "%s", row->user_id);
-	/* borrowed for the insert only; not released through job_release */
-	j.database_name = (char *)row->database_name;
-	j.username = (char *)row->username;
-	j.ticket = (char *)row->ticket;
+	job_view(&j, row->kind, row->group_id, row->user_id, row->database_name, row->username,
+		 row->ticket);
 	ret = jobstore_insert_job(c->js, c->load_id, row->line, &j, &c->err);
 	if (ret == OB_EEXISTS) {
 		c->duplicates++;

@@ -296,13 +296,8 @@ static int dry_row(void *vctx, const struct job_row *row)
 	struct job j;
 	if (job_state_terminal(row->state))
 		return 0;
-	job_init(&j);
-	j.kind = row->kind;
-	snprintf(j.group_id, sizeof(j.group_id), "%s", row->group_id);
-	if (row->kind == JOB_PROJECT_USER)
-		snprintf(j.user_id, sizeof(j.user_id), "%s", row->user_id);
-	j.database_name = (char *)row->database_name;
-	j.username = (char *)row->username;
+	job_view(&j, row->kind, row->group_id, row->user_id, row->database_name, row->username,
+		 row->ticket);
 	ob_buf_reset(&c->path);
 	atlas_job_path(&c->path, &j, c->r->eo.api);
 	printf("DELETE %s%s  Accept: %s\n", c->r->base_url, c->path.ptr,

@@ -1,5 +1,6 @@
 #include "job.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,19 @@ void job_release(struct job *j)
 	free(j->username);
 	free(j->ticket);
 	job_init(j);
+}
+
+void job_view(struct job *j, enum job_kind kind, const char *group_id, const char *user_id,
+	      const char *database_name, const char *username, const char *ticket)
+{
+	job_init(j);
+	j->kind = kind;
+	snprintf(j->group_id, sizeof(j->group_id), "%s", group_id);
+	if (kind == JOB_PROJECT_USER && user_id)
+		snprintf(j->user_id, sizeof(j->user_id), "%s", user_id);
+	j->database_name = (char *)database_name;
+	j->username = (char *)username;
+	j->ticket = (char *)ticket;
 }
 
 const char *job_kind_name(enum job_kind k)

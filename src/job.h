@@ -56,6 +56,14 @@ struct job {
 void job_init(struct job *j);
 void job_release(struct job *j);
 
+/*
+ * Fills `j` as a view of strings the caller owns (ids are copied, the other
+ * strings borrowed): for building a request or an insert from a row. A view
+ * must not be passed to job_release.
+ */
+void job_view(struct job *j, enum job_kind kind, const char *group_id, const char *user_id,
+	      const char *database_name, const char *username, const char *ticket);
+
 const char *job_kind_name(enum job_kind k);   /* "project_user" / "db_user" */
 const char *job_state_name(enum job_state s); /* "pending", ... */
 /* Parses a state name; returns -1 when unknown. */
