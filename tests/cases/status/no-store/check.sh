@@ -1,0 +1,1 @@
+[ ! -e offboard.db ] || failed "status created a store"
