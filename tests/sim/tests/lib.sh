@@ -3,7 +3,7 @@
 set -u
 SIM=${SIM:?SIM must point to the atlas-sim binary}
 SIM_DIR=${SIM_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-SIM_API_DIR=${SIM_API_DIR:-/work/shared/atlas-api}
+SIM_API_DIR=${SIM_API_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)/shared/atlas-api}
 T=$(mktemp -d /tmp/atlas-sim-test.XXXXXX)
 SIM_PIDS=()
 FAILS=0

@@ -1,6 +1,6 @@
 # Every request atlas-sim accepts as valid is valid against the official API description:
 # each served (method, path template, media type) of the v2 API is an operation and a success
-# media type of /work/shared/atlas-api (subset.json; v2.yaml for rateLimits), and the DELETE
+# media type of shared/atlas-api (beside the checkout) (subset.json; v2.yaml for rateLimits), and the DELETE
 # operations of subset.json are all served with every version they have. v1.0 and the OAuth
 # endpoints are not part of the v2 description (documented in README.md). The path parameter
 # patterns the simulator enforces are checked against the description too.
