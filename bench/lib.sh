@@ -43,11 +43,11 @@ ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f\n", d, (b
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "meets" : "MISSES" }'; }
 
 # rss_kib CMD...: runs CMD under /usr/bin/time -v and prints its peak RSS in KiB (the command's
-# own stdout goes to stderr; a failing command fails the bench).
+# own output goes to RSS_LOG, default stderr; a failing command fails the bench).
 rss_kib() {
 	local f
 	f=$(mktemp)
-	if ! /usr/bin/time -v -o "$f" "$@" >&2; then
+	if ! /usr/bin/time -v -o "$f" "$@" >>"${RSS_LOG:-/dev/stderr}" 2>&1; then
 		bench_log "error: failed: $*"; cat "$f" >&2; rm -f "$f"; return 1
 	fi
 	awk -F': ' '/Maximum resident set size/ {print $2}' "$f"
