@@ -1,3 +1,5 @@
+# (4 projects, --concurrency 4: with jobs interleaved, one request in flight per project,
+# so a 503 Retry-After can be obeyed by every later request.)
 # 500, 503 (with Retry-After), reset and applied-then-500 are retried with backoff; a job
 # whose retry gets 204 ends done, one whose first attempt was applied ends absent.
 . "$OB_TESTS_DIR/lib/run.sh"
