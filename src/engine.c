@@ -44,7 +44,7 @@ struct lane {
 	int busy; /* in flight or waiting in the heap */
 };
 
-enum xfer_kind { XFER_JOB, XFER_TOKEN, XFER_LIMITS };
+enum xfer_kind { XFER_JOB, XFER_TOKEN, XFER_LIMITS, XFER_REVOKE };
 
 struct xfer {
 	CURL *h;
@@ -55,6 +55,7 @@ struct xfer {
 	struct ob_buf body;
 	struct ob_buf path;
 	char *url;
+	char *form; /* XFER_REVOKE: the form holding the token */
 	struct curl_slist *headers;
 	long uses; /* requests this handle has completed */
 	int token_gen;
@@ -818,6 +819,8 @@ static void limits_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	release_xfer(e, x, false);
 }
 
+static void revoke_answer(struct engine *e, struct xfer *x);
+
 /* Handles every finished transfer; returns how many there were. */
 static int drain_messages(struct engine *e)
 {
@@ -834,6 +837,7 @@ static int drain_messages(struct engine *e)
 		case XFER_JOB: job_answer(e, x, cc); break;
 		case XFER_TOKEN: token_answer(e, x, cc); break;
 		case XFER_LIMITS: limits_answer(e, x, cc); break;
+		case XFER_REVOKE: revoke_answer(e, x); break;
 		}
 	}
 	return n;
@@ -1002,37 +1006,50 @@ static int load_ca(struct engine *e)
 	return 0;
 }
 
+/* Revokes every token of the run, best effort, through the same pool and
+ * connections as the run (so it stays inside --concurrency). */
 static void revoke_tokens(struct engine *e)
 {
+	int64_t deadline = clock_mono_ms() + 10000;
+	int next = -1; /* -1: the current token, then the old ones */
+
 	if (e->creds->method != AUTH_SERVICE_ACCOUNT)
 		return;
-	for (int i = -1; i < e->nold_tokens; i++) {
-		char *tok = i < 0 ? e->token : e->old_tokens[i];
-		char *url = NULL, *form = NULL;
-		CURL *h;
-		if (!tok || !(h = curl_easy_init()))
-			continue;
-		auth_setup_revoke_request(h, e->creds, e->o->base_url, tok, &url, &form);
-		curl_easy_setopt(h, CURLOPT_USERAGENT, "atlas-offboard/" OB_VERSION);
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-		if (e->ca_blob) {
-			struct curl_blob blob = {e->ca_blob, e->ca_len, CURL_BLOB_NOCOPY};
-			curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+	while (next < e->nold_tokens || e->in_flight) {
+		while (next < e->nold_tokens && e->in_flight < e->o->concurrency) {
+			char *tok = next < 0 ? e->token : e->old_tokens[next];
+			struct xfer *x;
+			next++;
+			if (!tok || !(x = get_xfer(e)))
+				continue;
+			setup_common(e, x);
+			x->kind = XFER_REVOKE;
+			x->headers = curl_slist_append(NULL, "Accept: application/json");
+			free(x->form);
+			auth_setup_revoke_request(x->h, e->creds, e->o->base_url, tok, &x->url,
+						  &x->form);
+			curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
+			launch(e, x);
 		}
-		struct xfer sink = {0};
-		ob_buf_init(&sink.body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-		curl_easy_perform(h); /* best effort: a failure changes nothing for the run */
-		e->res->stats.requests++;
-		ob_buf_release(&sink.body);
-		memset(form, 0, strlen(form));
-		free(form);
-		free(url);
-		curl_easy_cleanup(h);
+		int running = 0;
+		curl_multi_perform(e->multi, &running);
+		if (!drain_messages(e) && e->in_flight)
+			curl_multi_poll(e->multi, NULL, 0, POLL_MAX_MS, NULL);
+		if (clock_mono_ms() >= deadline)
+			break; /* a revoke that does not answer changes nothing for the run */
 	}
+}
+
+static void revoke_answer(struct engine *e, struct xfer *x)
+{
+	/* the form and the body named the token: wipe them */
+	if (x->form) {
+		memset(x->form, 0, strlen(x->form));
+		free(x->form);
+		x->form = NULL;
+	}
+	memset(x->body.ptr, 0, x->body.len);
+	release_xfer(e, x, false);
 }
 
 static void teardown(struct engine *e)
@@ -1055,6 +1072,7 @@ static void teardown(struct engine *e)
 		ob_buf_release(&x->path);
 		curl_slist_free_all(x->headers);
 		free(x->url);
+		free(x->form);
 	}
 	free(e->pool);
 	if (e->multi)

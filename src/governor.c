@@ -72,6 +72,8 @@ struct gov_scope {
 
 	bool tokens_known;
 	double tokens;
+	double spent_unknown;  /* sent while the bucket was unknown */
+	int64_t first_unknown; /* when the first of those was sent */
 	int64_t tokens_at;
 	int in_flight;
 	int peak_in_flight; /* the most ever in flight: bounds answer reordering */
@@ -188,9 +190,12 @@ static void settle(const struct governor *g, struct gov_scope *s, int64_t now)
 {
 	if (!s->tokens_known) {
 		double cap = scope_cap(g, s);
-		if (cap > 0 && declared_rate(g, s) > 0) {
+		double rate = declared_rate(g, s);
+		if (cap > 0 && rate > 0) {
+			/* full when we first sent, less what went out since */
+			double refilled = (double)(now - s->first_unknown) * rate * PACE;
 			s->tokens_known = true;
-			s->tokens = cap;
+			s->tokens = s->spent_unknown > 0 ? fmin(cap, cap - s->spent_unknown + refilled) : cap;
 			s->tokens_at = now;
 		}
 		return;
@@ -333,6 +338,11 @@ static int64_t scope_next(const struct governor *g, const struct gov_scope *s, i
 	int64_t t = max64(now, s->hold_until);
 	double rate = scope_rate(g, s) * PACE;
 
+	/* Nothing known of this bucket yet: one request at a time, so that a
+	 * 429's Retry-After is in force before the next request leaves. */
+	if (!s->tokens_known && scope_cap(g, s) <= 0 && s->in_flight > 0)
+		return max64(t, now + WAIT_ANSWERS_MS);
+
 	if (!s->tokens_known || tokens_at(g, s, t) >= 1.0 - 1e-9)
 		return t;
 	if (rate > 0)
@@ -356,7 +366,11 @@ int64_t governor_next_send(struct governor *g, struct gov_scope *s, int64_t now_
 void governor_on_send(struct governor *g, struct gov_scope *s, int64_t now_ms)
 {
 	settle(g, s, now_ms);
-	if (s->tokens_known) {
+	if (!s->tokens_known) {
+		if (s->spent_unknown == 0)
+			s->first_unknown = now_ms;
+		s->spent_unknown += 1.0;
+	} else {
 		/* sent on an empty estimate with no refill known: a probe */
 		if (s->tokens < 1.0 - 1e-9 && scope_rate(g, s) <= 0)
 			s->probing = true;
@@ -637,6 +651,10 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 	if (a->bucket && a->bucket->known) {
 		s->cap = a->bucket->capacity;
 		s->own_rate = a->bucket->refill_rate / (a->bucket->refill_seconds * 1000.0);
+		/* limits are the same for every project unless overridden (SPEC
+		 * section 7): what one project's 429 taught serves the others */
+		if (!g->defaults[s->set].known)
+			g->defaults[s->set] = *a->bucket;
 	}
 
 	/* What it holds. */
@@ -673,9 +691,10 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 			/* nothing to refill from: the hold alone governs, and
 			 * after it the scope is unknown again, not starved */
 			s->tokens_known = false;
+			s->spent_unknown = 0;
 		}
 		if (ra >= 0) {
-			hold = ra; /* the server's own minimum */
+			hold = ra + GOVERNOR_RETRY_AFTER_MARGIN_MS; /* the server's own minimum */
 		} else {
 			int k = s->strikes < 1 ? 0 : s->strikes - 1;
 			hold = k >= 3 ? HOLD_429_MAX_MS : (int64_t)HOLD_429_MIN_MS << k;
@@ -692,7 +711,7 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 	s->strikes = 0;
 	s->probing = false;
 	if (a->status == 503 && ra >= 0)
-		s->hold_until = max64(s->hold_until, now_ms + ra);
+		s->hold_until = max64(s->hold_until, now_ms + ra + GOVERNOR_RETRY_AFTER_MARGIN_MS);
 
 	/* Exhausted with no refill known: hold, then probe. */
 	if (remaining >= 0 && s->tokens < 1.0 && scope_rate(g, s) <= 0) {

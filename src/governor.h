@@ -29,6 +29,10 @@
 struct governor;
 struct gov_scope;
 
+/* Retry-After is a minimum in whole seconds: a held scope waits this much
+ * longer than the server's window, never a millisecond less. */
+#define GOVERNOR_RETRY_AFTER_MARGIN_MS 50
+
 /* global_rate: requests per second over the whole run, 0 for no ceiling. */
 struct governor *governor_new(double global_rate);
 void governor_free(struct governor *g);
