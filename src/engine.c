@@ -1,7 +1,9 @@
 #include "engine.h"
 #include "clock.h"
 #include "governor.h"
+#include "lanes.h"
 #include "mem.h"
+#include "xfer.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,48 +22,8 @@ volatile sig_atomic_t engine_signals;
 #define DRAIN_MS 10000
 /* Renew a service-account token this long before it expires (SPEC §2). */
 #define TOKEN_EARLY_MS 60000
-#define BODY_MAX 65536
 #define POLL_MAX_MS 200
 #define PROGRESS_MS 250
-
-struct lane;
-
-struct task {
-	struct job job;
-	struct lane *lane;
-	struct task *next;
-	int64_t due_ms; /* monotonic; while in the retry heap */
-	int auth_retried;
-};
-
-struct lane {
-	char group_id[JOB_ID_HEX_LEN + 1];
-	enum job_kind kind;
-	struct gov_scope *scope;
-	struct task *head, *tail;
-	int64_t last_id;
-	bool exhausted;
-	int busy; /* in flight or waiting in the heap */
-};
-
-enum xfer_kind { XFER_JOB, XFER_TOKEN, XFER_LIMITS, XFER_REVOKE };
-
-struct xfer {
-	CURL *h;
-	bool busy;
-	enum xfer_kind kind;
-	struct task *task;
-	enum atlas_endpoint_set set; /* XFER_LIMITS */
-	struct ob_buf body;
-	struct ob_buf path;
-	char *url;
-	char *form; /* XFER_REVOKE: the form holding the token */
-	struct curl_slist *headers;
-	long uses; /* requests this handle has completed */
-	int token_gen;
-	int64_t started_mono;
-	char started_at[32];
-};
 
 struct engine {
 	struct jobstore *js;
@@ -80,8 +42,7 @@ struct engine {
 	struct lane *lanes;
 	int nlanes, lanes_cap, rr;
 
-	struct task **heap;
-	int nheap, heap_cap;
+	struct task_heap wait; /* tasks in retry_wait */
 
 	char *token;
 	char **old_tokens;
@@ -97,8 +58,7 @@ struct engine {
 	bool limits_busy[ATLAS_SET_COUNT];
 	bool set_used[ATLAS_SET_COUNT];
 
-	char *ca_blob;
-	size_t ca_len;
+	struct ca_bundle ca;
 
 	bool in_txn;
 	int changes;
@@ -145,23 +105,6 @@ static void stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
 	e->drain_deadline = clock_mono_ms() + DRAIN_MS;
 }
 
-static const char *header_value(CURL *h, const char *name)
-{
-	struct curl_header *hdr = NULL;
-	if (curl_easy_header(h, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || !hdr)
-		return NULL;
-	return hdr->value;
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *userp)
-{
-	struct xfer *x = userp;
-	size_t len = size * n;
-	if (x->body.len < BODY_MAX)
-		ob_buf_add(&x->body, data, len < BODY_MAX - x->body.len ? len : BODY_MAX - x->body.len);
-	return len;
-}
-
 /* ---- the store: batched transactions -------------------------------------- */
 
 static int ensure_txn(struct engine *e)
@@ -199,7 +142,19 @@ static void io_check(struct engine *e, int rc)
 	}
 }
 
-/* ---- lanes and the retry heap --------------------------------------------- */
+/* ---- lanes ------------------------------------------------------------------ */
+
+/* Due retries go back to the front of their lane. */
+static void release_due(struct engine *e, int64_t now)
+{
+	struct task *t;
+	while ((t = task_heap_peek(&e->wait)) && t->due_ms <= now) {
+		task_heap_pop(&e->wait);
+		t->lane->busy--;
+		lane_push_front(t->lane, t);
+		e->res->stats.waiting--;
+	}
+}
 
 static int add_lane(void *ctx, const char *group_id, enum job_kind kind)
 {
@@ -215,130 +170,6 @@ static int add_lane(void *ctx, const char *group_id, enum job_kind kind)
 	l->kind = kind;
 	e->set_used[kind == JOB_DB_USER ? ATLAS_SET_DB_USERS : ATLAS_SET_PROJECT_USERS] = true;
 	return 0;
-}
-
-static void lane_push_front(struct lane *l, struct task *t)
-{
-	t->next = l->head;
-	l->head = t;
-	if (!l->tail)
-		l->tail = t;
-}
-
-static void lane_push_back(struct lane *l, struct task *t)
-{
-	t->next = NULL;
-	if (l->tail)
-		l->tail->next = t;
-	else
-		l->head = t;
-	l->tail = t;
-}
-
-static struct task *lane_pop(struct lane *l)
-{
-	struct task *t = l->head;
-	if (t) {
-		l->head = t->next;
-		if (!l->head)
-			l->tail = NULL;
-		t->next = NULL;
-	}
-	return t;
-}
-
-static void task_free(struct task *t)
-{
-	if (t) {
-		job_release(&t->job);
-		free(t);
-	}
-}
-
-static void heap_swap(struct engine *e, int i, int j)
-{
-	struct task *t = e->heap[i];
-	e->heap[i] = e->heap[j];
-	e->heap[j] = t;
-}
-
-static void heap_push(struct engine *e, struct task *t)
-{
-	int i;
-	if (e->nheap == e->heap_cap) {
-		e->heap_cap = e->heap_cap ? e->heap_cap * 2 : 64;
-		e->heap = xrealloc(e->heap, (size_t)e->heap_cap * sizeof(*e->heap));
-	}
-	i = e->nheap++;
-	e->heap[i] = t;
-	while (i > 0 && e->heap[(i - 1) / 2]->due_ms > e->heap[i]->due_ms) {
-		heap_swap(e, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct task *heap_pop(struct engine *e)
-{
-	struct task *top = e->heap[0];
-	int i = 0;
-	e->heap[0] = e->heap[--e->nheap];
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < e->nheap && e->heap[l]->due_ms < e->heap[m]->due_ms)
-			m = l;
-		if (r < e->nheap && e->heap[r]->due_ms < e->heap[m]->due_ms)
-			m = r;
-		if (m == i)
-			break;
-		heap_swap(e, i, m);
-		i = m;
-	}
-	return top;
-}
-
-static void release_due(struct engine *e, int64_t now)
-{
-	while (e->nheap && e->heap[0]->due_ms <= now) {
-		struct task *t = heap_pop(e);
-		t->lane->busy--;
-		lane_push_front(t->lane, t);
-		e->res->stats.waiting--;
-	}
-}
-
-/* Reads the lane's next jobs from the store. */
-static int lane_refill(struct engine *e, struct lane *l)
-{
-	struct job batch[LANE_BATCH];
-	int n = 0;
-	int64_t now_unix = clock_unix_ms(), now = clock_mono_ms();
-
-	if (jobstore_claim(e->js, l->group_id, l->kind, l->last_id, LANE_BATCH, batch, &n, e->err) <
-	    0)
-		return -1;
-	if (n < LANE_BATCH)
-		l->exhausted = true;
-	for (int i = 0; i < n; i++) {
-		struct task *t = xcalloc(1, sizeof(*t));
-		t->job = batch[i];
-		t->lane = l;
-		l->last_id = t->job.id;
-		if (t->job.not_before_ms > now_unix) {
-			/* a retry_wait from an earlier run keeps its wait */
-			t->due_ms = now + (t->job.not_before_ms - now_unix);
-			l->busy++;
-			e->res->stats.waiting++;
-			heap_push(e, t);
-		} else {
-			lane_push_back(l, t);
-		}
-	}
-	return 0;
-}
-
-static bool lane_finished(const struct lane *l)
-{
-	return l->exhausted && !l->head && !l->busy;
 }
 
 /* ---- handles --------------------------------------------------------------- */
@@ -359,34 +190,6 @@ static struct xfer *get_xfer(struct engine *e)
 		return x;
 	}
 	return NULL;
-}
-
-/* Options every request shares; the handle keeps them between requests. */
-static void setup_common(struct engine *e, struct xfer *x)
-{
-	CURL *h = x->h;
-	ob_buf_reset(&x->body);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "atlas-offboard/" OB_VERSION);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->o->timeout_ms > 0 ? e->o->timeout_ms : 60000L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (e->ca_blob) {
-		struct curl_blob blob = {e->ca_blob, e->ca_len, CURL_BLOB_NOCOPY};
-		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
-	}
-	curl_slist_free_all(x->headers);
-	x->headers = NULL;
-	free(x->url);
-	x->url = NULL;
-	x->started_mono = clock_mono_ms();
-	clock_rfc3339(x->started_at);
 }
 
 static void launch(struct engine *e, struct xfer *x)
@@ -435,7 +238,7 @@ static int start_job(struct engine *e, struct task *t)
 
 	if (!x)
 		return -1;
-	setup_common(e, x);
+	xfer_reset(x, e->o->timeout_ms, &e->ca);
 	x->kind = XFER_JOB;
 	x->task = t;
 	ob_buf_reset(&x->path);
@@ -465,7 +268,7 @@ static void start_token(struct engine *e)
 	struct xfer *x = get_xfer(e);
 	if (!x)
 		return;
-	setup_common(e, x);
+	xfer_reset(x, e->o->timeout_ms, &e->ca);
 	x->kind = XFER_TOKEN;
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
 	auth_setup_token_request(x->h, e->creds, e->o->base_url, &x->url);
@@ -487,7 +290,7 @@ static void start_limits(struct engine *e, enum atlas_endpoint_set set)
 		e->limits_done[set] = !group;
 		return;
 	}
-	setup_common(e, x);
+	xfer_reset(x, e->o->timeout_ms, &e->ca);
 	x->kind = XFER_LIMITS;
 	x->set = set;
 	g = curl_easy_escape(x->h, group, 0);
@@ -509,7 +312,7 @@ static void start_limits(struct engine *e, enum atlas_endpoint_set set)
 
 static void check_deprecation(struct engine *e, CURL *h)
 {
-	const char *dep = header_value(h, "Deprecation"), *sunset = header_value(h, "Sunset");
+	const char *dep = xfer_header(h, "Deprecation"), *sunset = xfer_header(h, "Sunset");
 	if (e->noticed_deprecation || (!dep && !sunset))
 		return;
 	e->noticed_deprecation = true;
@@ -523,11 +326,11 @@ static void governor_learn(struct engine *e, CURL *h, struct gov_scope *scope, l
 {
 	struct gov_answer ga = {
 		.status = status,
-		.retry_after = header_value(h, "Retry-After"),
-		.ratelimit_limit = header_value(h, "RateLimit-Limit"),
-		.ratelimit_remaining = header_value(h, "RateLimit-Remaining"),
-		.ratelimit = header_value(h, "RateLimit"),
-		.ratelimit_policy = header_value(h, "RateLimit-Policy"),
+		.retry_after = xfer_header(h, "Retry-After"),
+		.ratelimit_limit = xfer_header(h, "RateLimit-Limit"),
+		.ratelimit_remaining = xfer_header(h, "RateLimit-Remaining"),
+		.ratelimit = xfer_header(h, "RateLimit"),
+		.ratelimit_policy = xfer_header(h, "RateLimit-Policy"),
 		.bucket = bucket,
 	};
 	governor_on_answer(e->gov, scope, clock_mono_ms(), &ga);
@@ -649,7 +452,7 @@ static void wait_retry(struct engine *e, struct task *t, int64_t delay_ms, long 
 	set_job(e, t, JOB_RETRY_WAIT, status, code, NULL);
 	t->due_ms = now + delay_ms;
 	e->res->stats.waiting++;
-	heap_push(e, t); /* lane->busy stays counted while it waits */
+	task_heap_push(&e->wait, t); /* lane->busy stays counted while it waits */
 }
 
 static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
@@ -665,7 +468,7 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	ans.status = status;
 	ans.body = x->body.ptr;
 	ans.body_len = x->body.len;
-	ans.x_error_code = status ? header_value(x->h, "X-Error-Code") : NULL;
+	ans.x_error_code = status ? xfer_header(x->h, "X-Error-Code") : NULL;
 	atlas_classify(&ans, &oc);
 	if (status) {
 		check_deprecation(e, x->h);
@@ -746,7 +549,7 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 					detail);
 		} else {
 			int64_t delay = governor_backoff_ms(t->job.attempts, &e->rng);
-			const char *ra = status ? header_value(x->h, "Retry-After") : NULL;
+			const char *ra = status ? xfer_header(x->h, "Retry-After") : NULL;
 			int64_t ra_ms = ra ? governor_parse_retry_after(ra, clock_unix_ms()) : -1;
 			if (ra_ms > delay)
 				delay = ra_ms;
@@ -794,7 +597,7 @@ static void token_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	}
 	{
 		int64_t delay = governor_backoff_ms(e->token_failures, &e->rng);
-		const char *ra = status ? header_value(x->h, "Retry-After") : NULL;
+		const char *ra = status ? xfer_header(x->h, "Retry-After") : NULL;
 		int64_t ra_ms = ra ? governor_parse_retry_after(ra, clock_unix_ms()) : -1;
 		e->token_next_try = clock_mono_ms() + (ra_ms > delay ? ra_ms : delay);
 	}
@@ -901,7 +704,9 @@ static void fill(struct engine *e, int64_t now, int64_t *wake)
 		for (int k = 0; k < e->nlanes && !pick; k++) {
 			int i = (e->rr + k) % e->nlanes;
 			struct lane *l = &e->lanes[i];
-			if (!l->head && !l->exhausted && lane_refill(e, l) < 0) {
+			if (!l->head && !l->exhausted &&
+			    lane_refill(l, e->js, LANE_BATCH, &e->wait, &e->res->stats.waiting,
+					e->err) < 0) {
 				io_check(e, -1);
 				return;
 			}
@@ -927,7 +732,7 @@ static void fill(struct engine *e, int64_t now, int64_t *wake)
 
 static bool all_finished(struct engine *e)
 {
-	if (e->in_flight || e->nheap)
+	if (e->in_flight || e->wait.n)
 		return false;
 	for (int i = 0; i < e->nlanes; i++)
 		if (!lane_finished(&e->lanes[i]))
@@ -961,8 +766,7 @@ static int setup(struct engine *e)
 	}
 	e->pool = xcalloc((size_t)e->o->concurrency, sizeof(*e->pool));
 	for (int i = 0; i < e->o->concurrency; i++) {
-		ob_buf_init(&e->pool[i].body);
-		ob_buf_init(&e->pool[i].path);
+		xfer_init(&e->pool[i]);
 	}
 	e->multi = curl_multi_init();
 	if (!e->multi)
@@ -973,36 +777,6 @@ static int setup(struct engine *e)
 	e->rng = (uint64_t)clock_unix_ms() * 0x9E3779B97F4A7C15ULL | 1;
 	e->last_commit = clock_mono_ms();
 	e->res->stats.started_ms = clock_mono_ms();
-	return 0;
-}
-
-/* --cacert adds a CA: the system bundle and the file, as one blob. */
-static int load_ca(struct engine *e)
-{
-	struct ob_buf b;
-	const char *sys;
-	if (!e->o->cacert)
-		return 0;
-	ob_buf_init(&b);
-	sys = curl_version_info(CURLVERSION_NOW)->cainfo;
-	for (int i = 0; i < 2; i++) {
-		const char *path = i == 0 ? sys : e->o->cacert;
-		FILE *f = path ? fopen(path, "rb") : NULL;
-		char chunk[8192];
-		size_t n;
-		if (!f) {
-			if (i == 0)
-				continue;
-			ob_buf_release(&b);
-			return ob_err_set(e->err, OB_EINVALID, "could not open CA file '%s'", path);
-		}
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			ob_buf_add(&b, chunk, n);
-		fclose(f);
-		ob_buf_addch(&b, '\n');
-	}
-	e->ca_len = b.len;
-	e->ca_blob = ob_buf_detach(&b);
 	return 0;
 }
 
@@ -1022,7 +796,7 @@ static void revoke_tokens(struct engine *e)
 			next++;
 			if (!tok || !(x = get_xfer(e)))
 				continue;
-			setup_common(e, x);
+			xfer_reset(x, e->o->timeout_ms, &e->ca);
 			x->kind = XFER_REVOKE;
 			x->headers = curl_slist_append(NULL, "Accept: application/json");
 			free(x->form);
@@ -1054,8 +828,7 @@ static void revoke_answer(struct engine *e, struct xfer *x)
 
 static void teardown(struct engine *e)
 {
-	while (e->nheap)
-		task_free(heap_pop(e));
+	task_heap_release(&e->wait);
 	for (int i = 0; i < e->nlanes; i++) {
 		struct task *t;
 		while ((t = lane_pop(&e->lanes[i])))
@@ -1063,28 +836,20 @@ static void teardown(struct engine *e)
 	}
 	for (int i = 0; e->pool && i < e->o->concurrency; i++) {
 		struct xfer *x = &e->pool[i];
-		if (x->h) {
-			if (x->busy)
-				curl_multi_remove_handle(e->multi, x->h);
-			curl_easy_cleanup(x->h);
-		}
-		ob_buf_release(&x->body);
-		ob_buf_release(&x->path);
-		curl_slist_free_all(x->headers);
-		free(x->url);
-		free(x->form);
+		if (x->h && x->busy)
+			curl_multi_remove_handle(e->multi, x->h);
+		xfer_release(x);
 	}
 	free(e->pool);
 	if (e->multi)
 		curl_multi_cleanup(e->multi);
 	governor_free(e->gov);
 	free(e->lanes);
-	free(e->heap);
 	auth_free_token(e->token);
 	for (int i = 0; i < e->nold_tokens; i++)
 		auth_free_token(e->old_tokens[i]);
 	free(e->old_tokens);
-	free(e->ca_blob);
+	ca_bundle_release(&e->ca);
 }
 
 int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *creds,
@@ -1096,7 +861,7 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 	int ret = OB_OK;
 
 	memset(result, 0, sizeof(*result));
-	if (setup(&e) < 0 || load_ca(&e) < 0) {
+	if (setup(&e) < 0 || ca_bundle_load(&e.ca, o->cacert, err) < 0) {
 		ret = OB_ERROR;
 		goto done;
 	}
@@ -1113,8 +878,8 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		release_due(&e, now);
 		if (!e.stopping)
 			fill(&e, now, &wake);
-		if (e.nheap && e.heap[0]->due_ms < wake)
-			wake = e.heap[0]->due_ms;
+		if (task_heap_peek(&e.wait) && task_heap_peek(&e.wait)->due_ms < wake)
+			wake = task_heap_peek(&e.wait)->due_ms;
 		if (!e.in_flight && (e.stopping || all_finished(&e)))
 			break;
 		curl_multi_perform(e.multi, &running);
