@@ -3,7 +3,7 @@
 #
 # Generates (awk) ROWS project-user rows and ROWS database-user rows (AWS IAM ARN, x.509/LDAP DN,
 # OIDC on $external, SCRAM on admin) over NPROJ projects, then times with hyperfine, in one run
-# and alternating, `atlas-offboard load FILE --db X` against `sqlite3 X ".import --csv --skip 1"`
+# `atlas-offboard load FILE --db X` against `sqlite3 X ".import --csv --skip 1"`
 # into a table with the same unique key (each run starts from no database: --prepare removes the
 # files). Peak RSS of each load with /usr/bin/time -v. Targets (issue 3): load time <= 1.0x the
 # sqlite3 shell's, peak RSS <= 32 MiB. Writes the "## load" section of bench/RESULTS.md.
@@ -80,7 +80,7 @@ echo "load: peak RSS $(mib "$RSS_PU") / $(mib "$RSS_DB") / $(mib "$RSS_BOTH") Mi
 {
 	echo "## load"
 	echo
-	echo "bench/bench_load.sh, $(now_utc), $(machine), hyperfine $RUNS runs each (alternating, no database at the start of each), $ROWS rows per file over $NPROJ projects."
+	echo "bench/bench_load.sh, $(now_utc), $(machine), one hyperfine invocation, $RUNS runs of each command (each from no database: --prepare removes the files), $ROWS rows per file over $NPROJ projects."
 	echo
 	echo "- files: project users \`group_id,user_id,ticket\` ($(($(wc -c <"$W/pu.csv") / 1048576)) MiB); database users \`group_id,database_name,username,ticket\` ($(($(wc -c <"$W/db.csv") / 1048576)) MiB; ARN, DN, OIDC on \$external, SCRAM on admin)"
 	echo "- sqlite3 $(sqlite3 --version | cut -d' ' -f1) shell: \`.import --csv --skip 1\` into a table with the same unique key (group_id, user_id) / (group_id, database_name, username)"
