@@ -249,6 +249,11 @@ int cmd_load(int argc, char **argv)
 		remove_created(db, db_existed, log_existed);
 		return rc;
 	}
+	/* A first load into a new store: no WAL, each page is written once. (An
+	 * existing store stays in WAL mode, so a failed load leaves its bytes as
+	 * they were.) */
+	if (!db_existed)
+		jobstore_bulk_mode(c.js, 1);
 	if (jobstore_begin(c.js, &c.err) < 0) {
 		msg_err(&c.err);
 		rc = OB_EXIT_FAILED;
@@ -273,6 +278,8 @@ done:
 		jobstore_rollback(c.js);
 	}
 	audit_free(a);
+	if (c.js && !db_existed)
+		jobstore_bulk_mode(c.js, 0);
 	jobstore_free(c.js);
 	ob_buf_release(&c.summary);
 	if (rc != 0)

@@ -26,11 +26,12 @@ void job_release(struct job *j)
 void job_view(struct job *j, enum job_kind kind, const char *group_id, const char *user_id,
 	      const char *database_name, const char *username, const char *ticket)
 {
+	/* ids are validated: exactly JOB_ID_HEX_LEN characters (hot in a load) */
 	job_init(j);
 	j->kind = kind;
-	snprintf(j->group_id, sizeof(j->group_id), "%s", group_id);
+	memcpy(j->group_id, group_id, JOB_ID_HEX_LEN + 1);
 	if (kind == JOB_PROJECT_USER && user_id)
-		snprintf(j->user_id, sizeof(j->user_id), "%s", user_id);
+		memcpy(j->user_id, user_id, JOB_ID_HEX_LEN + 1);
 	j->database_name = (char *)database_name;
 	j->username = (char *)username;
 	j->ticket = (char *)ticket;

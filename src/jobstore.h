@@ -36,6 +36,12 @@ int jobstore_open(struct jobstore **out, const char *path, int flags, struct ob_
 void jobstore_free(struct jobstore *js);
 
 int jobstore_begin(struct jobstore *js, struct ob_err *err);
+/*
+ * on: a rollback journal for one bulk transaction (a load); off: back to
+ * WAL. Call outside a transaction. Best effort: returns an error, and
+ * changes nothing, when another connection has the file open.
+ */
+int jobstore_bulk_mode(struct jobstore *js, int on);
 int jobstore_commit(struct jobstore *js, struct ob_err *err);
 void jobstore_rollback(struct jobstore *js); /* no-op without a transaction */
 

@@ -14,14 +14,15 @@
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	int needs_curl; /* libcurl (and OpenSSL behind it) is set up only for these */
 	const char *summary;
 } commands[] = {
-	{"load", cmd_load, "load CSV lists of users to remove into the job store"},
-	{"run", cmd_run, "remove the loaded users (also resumes a stopped run)"},
-	{"status", cmd_status, "count jobs by state and kind"},
-	{"report", cmd_report, "one row per job, as CSV or JSON"},
-	{"audit", cmd_audit, "check the audit log ('audit verify')"},
-	{"retry-failed", cmd_retry_failed, "make failed jobs pending again"},
+	{"load", cmd_load, 0, "load CSV lists of users to remove into the job store"},
+	{"run", cmd_run, 1, "remove the loaded users (also resumes a stopped run)"},
+	{"status", cmd_status, 0, "count jobs by state and kind"},
+	{"report", cmd_report, 0, "one row per job, as CSV or JSON"},
+	{"audit", cmd_audit, 0, "check the audit log ('audit verify')"},
+	{"retry-failed", cmd_retry_failed, 0, "make failed jobs pending again"},
 };
 
 static void usage(FILE *out)
@@ -54,12 +55,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		if (commands[i].needs_curl && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			msg_error("could not initialise libcurl");
 			return OB_EXIT_FAILED;
 		}
 		rc = commands[i].fn(argc - 1, argv + 1);
-		curl_global_cleanup();
+		if (commands[i].needs_curl)
+			curl_global_cleanup();
 		fflush(stdout);
 		return rc;
 	}
