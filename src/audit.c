@@ -25,10 +25,21 @@ struct audit {
 
 static void sha256_hex(const void *data, size_t len, char out[65])
 {
+	/* One line per attempt: fetch the digest once, not per call (OpenSSL 3
+	 * looks an implicit EVP_sha256() up every time). Both live as long as
+	 * the process: one small allocation, reachable to the end. */
+	static EVP_MD *md_sha256;
+	static EVP_MD_CTX *ctx;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	static const char hex[] = "0123456789abcdef";
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	if (!md_sha256) {
+		md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+		ctx = EVP_MD_CTX_new();
+	}
+	if (!md_sha256 || !ctx || !EVP_DigestInit_ex2(ctx, md_sha256, NULL) ||
+	    !EVP_DigestUpdate(ctx, data, len) || !EVP_DigestFinal_ex(ctx, md, &mdlen))
+		EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
 	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
@@ -241,6 +252,13 @@ const struct audit_torn *audit_torn(const struct audit *a)
 	return &a->torn;
 }
 
+void audit_add_int(cJSON *o, const char *key, long long v)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%lld", v);
+	cJSON_AddRawToObject(o, key, num);
+}
+
 int audit_append(struct audit *a, const char *event, int64_t run, cJSON *fields,
 		 struct ob_err *err)
 {
@@ -250,11 +268,11 @@ int audit_append(struct audit *a, const char *event, int64_t run, cJSON *fields,
 	int ret = OB_OK;
 
 	clock_rfc3339(ts);
-	cJSON_AddNumberToObject(rec, "seq", (double)(a->seq + 1));
+	audit_add_int(rec, "seq", a->seq + 1);
 	cJSON_AddStringToObject(rec, "ts", ts);
 	cJSON_AddStringToObject(rec, "event", event);
 	if (run > 0)
-		cJSON_AddNumberToObject(rec, "run", (double)run);
+		audit_add_int(rec, "run", run);
 	else
 		cJSON_AddNullToObject(rec, "run");
 	if (fields) {

@@ -56,6 +56,13 @@ const struct audit_torn *audit_torn(const struct audit *a);
 int audit_append(struct audit *a, const char *event, int64_t run, cJSON *fields,
 		 struct ob_err *err);
 
+/*
+ * Adds an integer member to a record's fields, printed exactly (cJSON's own
+ * number printing goes through %1.15g and a sscanf check, the costliest part
+ * of an audit line).
+ */
+void audit_add_int(cJSON *o, const char *key, long long v);
+
 /* Writes the buffered records and fsyncs the file. */
 int audit_flush(struct audit *a, struct ob_err *err);
 

@@ -209,25 +209,34 @@ static void setup_basic_post(CURL *h, const struct auth_creds *c)
 	curl_easy_setopt(h, CURLOPT_POST, 1L);
 }
 
-void auth_setup_token_request(CURL *h, const struct auth_creds *c, const char *base_url,
-			      char **url_out)
+/* libcurl copies string options, so the URL can be freed at once. */
+static void set_url(CURL *h, const char *base_url, const char *path)
 {
-	*url_out = xasprintf("%s/api/oauth/token", base_url);
-	curl_easy_setopt(h, CURLOPT_URL, *url_out);
+	char *url = xasprintf("%s%s", base_url, path);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	free(url);
+}
+
+void auth_setup_token_request(CURL *h, const struct auth_creds *c, const char *base_url)
+{
+	set_url(h, base_url, "/api/oauth/token");
 	setup_basic_post(h, c);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "grant_type=client_credentials");
 }
 
 void auth_setup_revoke_request(CURL *h, const struct auth_creds *c, const char *base_url,
-			       const char *token, char **url_out, char **form_out)
+			       const char *token)
 {
 	char *esc = curl_easy_escape(h, token, 0);
-	*url_out = xasprintf("%s/api/oauth/revoke", base_url);
-	*form_out = xasprintf("token=%s&token_type_hint=access_token", esc ? esc : "");
-	curl_free(esc);
-	curl_easy_setopt(h, CURLOPT_URL, *url_out);
+	char *form = xasprintf("token=%s&token_type_hint=access_token", esc ? esc : "");
+	set_url(h, base_url, "/api/oauth/revoke");
 	setup_basic_post(h, c);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, *form_out);
+	curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, form);
+	wipe_free(form);
+	if (esc) {
+		OPENSSL_cleanse(esc, strlen(esc));
+		curl_free(esc);
+	}
 }
 
 int auth_parse_token(const char *body, size_t len, char **token, long *expires_in,

@@ -44,12 +44,11 @@ void auth_apply_bearer(CURL *h, const char *token);
  * Prepares `h` for POST {base}/api/oauth/token (Basic client id/secret, form
  * grant_type=client_credentials).
  */
-void auth_setup_token_request(CURL *h, const struct auth_creds *c, const char *base_url,
-			      char **url_out);
-/* Prepares `h` for POST {base}/api/oauth/revoke of `token`; *form_out and
- * *url_out must stay alive until the transfer ends (caller frees). */
+void auth_setup_token_request(CURL *h, const struct auth_creds *c, const char *base_url);
+/* Prepares `h` for POST {base}/api/oauth/revoke of `token` (libcurl keeps
+ * its own copy of the form until the handle is cleaned up). */
 void auth_setup_revoke_request(CURL *h, const struct auth_creds *c, const char *base_url,
-			       const char *token, char **url_out, char **form_out);
+			       const char *token);
 
 /* Parses a token answer: access_token and expires_in (default 3600). */
 int auth_parse_token(const char *body, size_t len, char **token, long *expires_in,

@@ -59,6 +59,10 @@ struct engine {
 	bool set_used[ATLAS_SET_COUNT];
 
 	struct ca_bundle ca;
+	/* Accept headers, built once per media type (atlas_job_accept's strings) */
+	const char *accept_type[4];
+	struct curl_slist *accept[4];
+	int naccept;
 
 	bool in_txn;
 	int changes;
@@ -194,7 +198,8 @@ static struct xfer *get_xfer(struct engine *e)
 
 static void launch(struct engine *e, struct xfer *x)
 {
-	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->headers);
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER,
+			 x->shared_headers ? x->shared_headers : x->headers);
 	curl_multi_add_handle(e->multi, x->h);
 	e->in_flight++;
 	e->res->stats.requests++;
@@ -230,12 +235,29 @@ static void apply_auth(struct engine *e, struct xfer *x)
 	}
 }
 
+/* The Accept header list for a job's request, made once per media type. */
+static const struct curl_slist *accept_for(struct engine *e, const struct job *j)
+{
+	const char *type = atlas_job_accept(j, e->o->api);
+	char *line;
+	int i;
+
+	for (i = 0; i < e->naccept; i++)
+		if (e->accept_type[i] == type)
+			return e->accept[i];
+	if (i == (int)(sizeof(e->accept) / sizeof(e->accept[0])))
+		return NULL; /* cannot happen: atlas.h has three media types */
+	line = xasprintf("Accept: %s", type);
+	e->accept[i] = curl_slist_append(NULL, line);
+	e->accept_type[i] = type;
+	e->naccept++;
+	free(line);
+	return e->accept[i];
+}
+
 static int start_job(struct engine *e, struct task *t)
 {
 	struct xfer *x = get_xfer(e);
-	const char *accept;
-	char *hdr;
-
 	if (!x)
 		return -1;
 	xfer_reset(x, e->o->timeout_ms, &e->ca);
@@ -243,23 +265,16 @@ static int start_job(struct engine *e, struct task *t)
 	x->task = t;
 	ob_buf_reset(&x->path);
 	atlas_job_path(&x->path, &t->job, e->o->api);
-	x->url = xasprintf("%s%s", e->o->base_url, x->path.ptr);
-	accept = atlas_job_accept(&t->job, e->o->api);
-	hdr = xasprintf("Accept: %s", accept);
-	x->headers = curl_slist_append(NULL, hdr);
-	free(hdr);
-	curl_easy_setopt(x->h, CURLOPT_URL, x->url);
+	ob_buf_addstr(&x->url, e->o->base_url);
+	ob_buf_add(&x->url, x->path.ptr, x->path.len);
+	x->shared_headers = accept_for(e, &t->job);
+	curl_easy_setopt(x->h, CURLOPT_URL, x->url.ptr);
 	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "DELETE");
 	apply_auth(e, x);
 	launch(e, x);
 	e->jobs_in_flight++;
 	t->lane->busy++;
 	governor_on_send(e->gov, t->lane->scope, x->started_mono);
-	if (ensure_txn(e) == 0)
-		io_check(e, jobstore_set_state(e->js, t->job.id, JOB_IN_FLIGHT, e->err));
-	else
-		io_check(e, -1);
-	e->changes++;
 	return 0;
 }
 
@@ -271,7 +286,7 @@ static void start_token(struct engine *e)
 	xfer_reset(x, e->o->timeout_ms, &e->ca);
 	x->kind = XFER_TOKEN;
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
-	auth_setup_token_request(x->h, e->creds, e->o->base_url, &x->url);
+	auth_setup_token_request(x->h, e->creds, e->o->base_url);
 	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
 	e->token_busy = true;
 	launch(e, x);
@@ -295,12 +310,12 @@ static void start_limits(struct engine *e, enum atlas_endpoint_set set)
 	x->set = set;
 	g = curl_easy_escape(x->h, group, 0);
 	p = curl_easy_escape(x->h, atlas_endpoint_set_path(set, e->o->api), 0);
-	x->url = xasprintf("%s" ATLAS_RATE_LIMITS_PATH "?groupId=%s&endpointPath=%s",
-			   e->o->base_url, g, p);
+	ob_buf_addf(&x->url, "%s" ATLAS_RATE_LIMITS_PATH "?groupId=%s&endpointPath=%s",
+		    e->o->base_url, g, p);
 	curl_free(g);
 	curl_free(p);
 	x->headers = curl_slist_append(NULL, "Accept: " ATLAS_ACCEPT_RATE_LIMITS);
-	curl_easy_setopt(x->h, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->h, CURLOPT_URL, x->url.ptr);
 	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
 	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
 	apply_auth(e, x);
@@ -352,7 +367,7 @@ static void record_attempt(struct engine *e, struct xfer *x, struct task *t, lon
 	};
 	cJSON *f = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(f, "job", (double)j->id);
+	audit_add_int(f, "job", j->id);
 	cJSON_AddStringToObject(f, "kind", job_kind_name(j->kind));
 	cJSON_AddStringToObject(f, "group_id", j->group_id);
 	if (j->kind == JOB_DB_USER) {
@@ -368,7 +383,7 @@ static void record_attempt(struct engine *e, struct xfer *x, struct task *t, lon
 	cJSON_AddStringToObject(f, "method", "DELETE");
 	cJSON_AddStringToObject(f, "path", x->path.ptr);
 	if (status)
-		cJSON_AddNumberToObject(f, "status", (double)status);
+		audit_add_int(f, "status", status);
 	else
 		cJSON_AddNullToObject(f, "status");
 	if (code && *code)
@@ -376,8 +391,8 @@ static void record_attempt(struct engine *e, struct xfer *x, struct task *t, lon
 	else
 		cJSON_AddNullToObject(f, "error_code");
 	cJSON_AddStringToObject(f, "outcome", outcome);
-	cJSON_AddNumberToObject(f, "attempt", j->tries);
-	cJSON_AddNumberToObject(f, "ms", (double)ms);
+	audit_add_int(f, "attempt", j->tries);
+	audit_add_int(f, "ms", ms);
 	if (ensure_txn(e) < 0 || audit_append(e->audit, "attempt", e->o->run_id, f, e->err) < 0 ||
 	    jobstore_add_attempt(e->js, &a, e->err) < 0)
 		io_check(e, -1);
@@ -668,6 +683,23 @@ static void abandon_all(struct engine *e)
 	}
 }
 
+/* Claimed jobs that were not sent (or wait for a retry) return to the state
+ * they had, so that nothing is left in_flight by a run that ends. */
+static void release_unsent(struct engine *e)
+{
+	for (int i = 0; i < e->nlanes; i++)
+		for (struct task *t = e->lanes[i].head; t; t = t->next) {
+			enum job_state st = t->job.state == JOB_RETRY_WAIT ? JOB_RETRY_WAIT
+									   : JOB_PENDING;
+			if (ensure_txn(e) < 0 || jobstore_set_state(e->js, t->job.id, st, e->err) < 0)
+				io_check(e, -1);
+		}
+	for (int i = 0; i < e->wait.n; i++)
+		if (ensure_txn(e) < 0 ||
+		    jobstore_set_state(e->js, e->wait.v[i]->job.id, JOB_RETRY_WAIT, e->err) < 0)
+			io_check(e, -1);
+}
+
 /* ---- the loop --------------------------------------------------------------- */
 
 static bool token_usable(struct engine *e, int64_t now)
@@ -705,8 +737,9 @@ static void fill(struct engine *e, int64_t now, int64_t *wake)
 			int i = (e->rr + k) % e->nlanes;
 			struct lane *l = &e->lanes[i];
 			if (!l->head && !l->exhausted &&
-			    lane_refill(l, e->js, LANE_BATCH, &e->wait, &e->res->stats.waiting,
-					e->err) < 0) {
+			    (ensure_txn(e) < 0 ||
+			     lane_refill(l, e->js, LANE_BATCH, &e->wait, &e->res->stats.waiting,
+					 e->err) < 0)) {
 				io_check(e, -1);
 				return;
 			}
@@ -799,9 +832,7 @@ static void revoke_tokens(struct engine *e)
 			xfer_reset(x, e->o->timeout_ms, &e->ca);
 			x->kind = XFER_REVOKE;
 			x->headers = curl_slist_append(NULL, "Accept: application/json");
-			free(x->form);
-			auth_setup_revoke_request(x->h, e->creds, e->o->base_url, tok, &x->url,
-						  &x->form);
+			auth_setup_revoke_request(x->h, e->creds, e->o->base_url, tok);
 			curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
 			launch(e, x);
 		}
@@ -816,12 +847,6 @@ static void revoke_tokens(struct engine *e)
 
 static void revoke_answer(struct engine *e, struct xfer *x)
 {
-	/* the form and the body named the token: wipe them */
-	if (x->form) {
-		memset(x->form, 0, strlen(x->form));
-		free(x->form);
-		x->form = NULL;
-	}
 	memset(x->body.ptr, 0, x->body.len);
 	release_xfer(e, x, false);
 }
@@ -850,6 +875,8 @@ static void teardown(struct engine *e)
 		auth_free_token(e->old_tokens[i]);
 	free(e->old_tokens);
 	ca_bundle_release(&e->ca);
+	for (int i = 0; i < e->naccept; i++)
+		curl_slist_free_all(e->accept[i]);
 }
 
 int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *creds,
@@ -899,6 +926,7 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 				curl_multi_poll(e.multi, NULL, 0, timeout, NULL);
 		}
 	}
+	release_unsent(&e);
 	if (commit(&e) < 0 || e.failed_io)
 		ret = OB_ERROR;
 	revoke_tokens(&e);

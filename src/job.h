@@ -6,6 +6,9 @@
  * of a project user, or the database name and username of a database user.
  * States (SPEC section 4): pending -> (in_flight) -> done | absent | failed,
  * with retry_wait between attempts. done, absent and failed are terminal.
+ * in_flight means "taken by a running `run`": the engine marks the jobs it
+ * reads, a batch at a time, and every answer sets the job's next state; a
+ * run that dies leaves them in_flight, and the next run sends them again.
  *
  * The numeric values of the enums are stored in the database: never renumber.
  */

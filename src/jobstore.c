@@ -21,6 +21,7 @@ enum stmt_id {
 	ST_ADD_ATTEMPT,
 	ST_CLAIM,
 	ST_SET_HEAD,
+	ST_MARK_CLAIMED,
 	ST_SET_STATE,
 	ST_COUNT
 };
@@ -38,6 +39,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     " WHERE group_id = ?1 AND kind = ?4 AND state < 3 AND id > ?2 ORDER BY id LIMIT ?3",
 	[ST_SET_HEAD] = "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
 	[ST_SET_STATE] = "UPDATE jobs SET state = ?2 WHERE id = ?1",
+	[ST_MARK_CLAIMED] = "UPDATE jobs SET state = 1 WHERE group_id = ?1 AND kind = ?2 AND state < 3"
+			    " AND id > ?3 AND id <= ?4",
 };
 
 struct jobstore {
@@ -534,6 +537,15 @@ int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind
 		ret = db_fail(js, err, "could not read jobs");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (ret == OB_OK && *n > 0) {
+		/* one statement for the batch: these jobs are the run's now */
+		st = js->stmt[ST_MARK_CLAIMED];
+		sqlite3_bind_text(st, 1, group_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)kind);
+		sqlite3_bind_int64(st, 3, after_id);
+		sqlite3_bind_int64(st, 4, out[*n - 1].id);
+		ret = step_done(js, st, err, "could not claim jobs");
+	}
 	return ret;
 }
 

@@ -98,9 +98,11 @@ int jobstore_open_lanes(struct jobstore *js,
 			struct ob_err *err);
 
 /*
- * Reads up to `max` open jobs of (group_id, kind) with id > after_id, in id order,
- * into out[] (each initialised here; the caller releases them with
- * job_release). *n is the number read (0 when the group has no more).
+ * Claims up to `max` open jobs of (group_id, kind) with id > after_id, in id
+ * order: reads them into out[] (each initialised here; the caller releases
+ * them with job_release; their state is as it was) and marks them in_flight
+ * in the store, in one statement. *n is the number read (0 when the lane
+ * has no more). Needs an open transaction.
  */
 int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind,
 		   int64_t after_id, int max, struct job *out, int *n, struct ob_err *err);
@@ -119,7 +121,7 @@ struct job_update {
 
 int jobstore_update_job(struct jobstore *js, const struct job_update *u, struct ob_err *err);
 
-/* Changes only the state (e.g. to in_flight when a request is sent). */
+/* Changes only the state: a claimed job the run did not send goes back. */
 int jobstore_set_state(struct jobstore *js, int64_t job_id, enum job_state state,
 		       struct ob_err *err);
 

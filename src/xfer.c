@@ -10,6 +10,7 @@ void xfer_init(struct xfer *x)
 	memset(x, 0, sizeof(*x));
 	ob_buf_init(&x->body);
 	ob_buf_init(&x->path);
+	ob_buf_init(&x->url);
 }
 
 void xfer_release(struct xfer *x)
@@ -21,10 +22,7 @@ void xfer_release(struct xfer *x)
 	ob_buf_release(&x->path);
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
-	free(x->url);
-	x->url = NULL;
-	free(x->form);
-	x->form = NULL;
+	ob_buf_release(&x->url);
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *userp)
@@ -58,8 +56,8 @@ void xfer_reset(struct xfer *x, long timeout_ms, const struct ca_bundle *ca)
 	}
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
-	free(x->url);
-	x->url = NULL;
+	x->shared_headers = NULL;
+	ob_buf_reset(&x->url);
 	x->started_mono = clock_mono_ms();
 	clock_rfc3339(x->started_at);
 }

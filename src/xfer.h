@@ -33,9 +33,9 @@ struct xfer {
 	enum atlas_endpoint_set set; /* XFER_LIMITS */
 	struct ob_buf body;
 	struct ob_buf path; /* the request path, as recorded in the audit log */
-	char *url;
-	char *form; /* XFER_REVOKE: the form holding the token */
-	struct curl_slist *headers;
+	struct ob_buf url;
+	struct curl_slist *headers; /* owned: freed by the next reset */
+	const struct curl_slist *shared_headers; /* or one the engine keeps */
 	long uses; /* requests this handle has completed */
 	int token_gen;
 	int64_t started_mono;
