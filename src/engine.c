@@ -15,9 +15,12 @@ volatile sig_atomic_t engine_signals;
 
 /* Jobs read from the store per lane and refill; small so memory stays flat. */
 #define LANE_BATCH 32
-/* Commit after this many changes or this long, whichever comes first. */
-#define COMMIT_EVERY_CHANGES 512
-#define COMMIT_EVERY_MS 100
+/* Commit after this many changes or this long, whichever comes first. Each
+ * commit fsyncs the audit log first, which stalls the loop for a millisecond
+ * or two; a crash loses at most this much progress (those jobs are sent
+ * again and answer "absent"). */
+#define COMMIT_EVERY_CHANGES 4096
+#define COMMIT_EVERY_MS 250
 /* How long in-flight requests may finish after the first signal (SPEC §8). */
 #define DRAIN_MS 10000
 /* Renew a service-account token this long before it expires (SPEC §2). */
@@ -725,9 +728,9 @@ static void fill(struct engine *e, int64_t now, int64_t *wake)
 		if (e->set_used[s] && !e->limits_done[s] && !e->limits_busy[s] &&
 		    e->in_flight < e->o->concurrency)
 			start_limits(e, s);
-	for (int s = 0; s < ATLAS_SET_COUNT; s++)
-		if (e->set_used[s] && !e->limits_done[s])
-			return; /* learn the buckets before spending them */
+	/* Jobs start while the rateLimits answer is on its way: until a
+	 * project's bucket is known, the governor lets one request at a time
+	 * go to it, and its answer's RateLimit-* headers teach the rest. */
 
 	while (e->in_flight < e->o->concurrency && !e->stopping) {
 		struct lane *pick = NULL;
