@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config ca-certificates
     libcurl4-openssl-dev libsqlite3-dev libssl-dev libcjson-dev libcsv-dev libmicrohttpd-dev
-    sqlite3 curl jq
+    sqlite3 curl jq openssl
 )
 [ "${1:-}" = "--bench" ] && packages+=(hyperfine wrk time)
 missing=()
