@@ -367,7 +367,8 @@ static int exit_code_for(const struct engine_result *res, const struct job_count
 	switch (res->stop) {
 	case ENGINE_STOP_AUTH:
 	case ENGINE_STOP_ACCESS:
-	case ENGINE_STOP_VERSION: return OB_EXIT_STOPPED;
+	case ENGINE_STOP_VERSION:
+	case ENGINE_STOP_TLS: return OB_EXIT_STOPPED;
 	case ENGINE_STOP_MAX_FAILURES: return OB_EXIT_MAX_FAILURES;
 	case ENGINE_STOP_SIGNAL: return OB_EXIT_INTERRUPTED;
 	case ENGINE_FINISHED:
@@ -399,6 +400,9 @@ static const char *stop_advice(enum engine_stop s)
 	case ENGINE_STOP_AUTH: return "Atlas refused the credentials";
 	case ENGINE_STOP_ACCESS: return "this machine is not on the API access list";
 	case ENGINE_STOP_VERSION: return "Atlas refused this API version";
+	case ENGINE_STOP_TLS:
+		return "could not verify the TLS certificate (--cacert FILE adds a CA, e.g. a "
+		       "proxy's)";
 	case ENGINE_STOP_MAX_FAILURES: return "too many jobs failed";
 	case ENGINE_STOP_SIGNAL: return "interrupted";
 	default: return NULL;

@@ -473,6 +473,18 @@ static void wait_retry(struct engine *e, struct task *t, int64_t delay_ms, long 
 	task_heap_push(&e->wait, t); /* lane->busy stays counted while it waits */
 }
 
+/* A certificate that cannot be verified will not verify on a retry either. */
+static bool tls_refused(CURLcode cc)
+{
+	return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+	       cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+static void stop_tls(struct engine *e, CURLcode cc)
+{
+	stop(e, ENGINE_STOP_TLS, "%s (%s)", curl_easy_strerror(cc), e->o->base_url);
+}
+
 static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 {
 	struct task *t = x->task;
@@ -498,6 +510,13 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 		e->res->stats.rate_limited++;
 	t->job.tries++;
 	e->jobs_in_flight--;
+
+	if (!status && tls_refused(cc)) {
+		record_attempt(e, x, t, 0, NULL, "stopped", ms);
+		requeue_front(e, t, JOB_PENDING);
+		stop_tls(e, cc);
+		goto done;
+	}
 
 	if (oc.verdict == ATLAS_STOP_AUTH && !t->auth_retried &&
 	    ((e->creds->method == AUTH_DIGEST && x->uses > 0) ||
@@ -601,6 +620,10 @@ static void token_answer(struct engine *e, struct xfer *x, CURLcode cc)
 			e->token_failures = 0;
 			goto done;
 		}
+	}
+	if (!status && tls_refused(cc)) {
+		stop_tls(e, cc);
+		goto done;
 	}
 	if (status == 400 || status == 401 || status == 403) {
 		stop(e, ENGINE_STOP_AUTH,

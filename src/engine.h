@@ -12,7 +12,8 @@
  * - Every answer becomes one attempt: an `attempt` audit record, an attempts
  *   row and the job's new state. The engine commits in small batches: audit
  *   records are written and fsync'ed first, then the state, then the head.
- * - Stops: credentials / access list / API version (exit 3), --max-failures
+ * - Stops: credentials / access list / API version / an unverifiable TLS
+ *   certificate (exit 3), --max-failures
  *   (exit 4), a signal (exit 130): no new requests, in-flight requests may
  *   finish for up to 10 s (a second signal abandons them: back to pending).
  *
@@ -68,6 +69,7 @@ enum engine_stop {
 	ENGINE_STOP_AUTH,	  /* credentials refused */
 	ENGINE_STOP_ACCESS,	  /* IP access list */
 	ENGINE_STOP_VERSION,	  /* 406 / 410 */
+	ENGINE_STOP_TLS,	  /* the server's certificate could not be verified */
 	ENGINE_STOP_MAX_FAILURES, /* --max-failures exceeded */
 	ENGINE_STOP_SIGNAL,	  /* SIGINT / SIGTERM */
 	ENGINE_STOP_LIMIT	  /* --limit reached */
