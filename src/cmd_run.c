@@ -427,10 +427,15 @@ static int do_run(struct run_args *r, struct auth_creds *cr)
 		goto done;
 	install_signals();
 	progress_init(&prog, r->quiet);
-	if (jobstore_begin(js, &err) < 0 || jobstore_prepare_run(js, &reset, &err) < 0 ||
-	    jobstore_run_begin(js, "{}", &r->eo.run_id, &err) < 0)
-		goto fail;
 	cJSON *f = run_start_fields(r, cr);
+	char *options = cJSON_PrintUnformatted(f);
+	int began = jobstore_begin(js, &err) == 0 && jobstore_prepare_run(js, &reset, &err) == 0 &&
+		    jobstore_run_begin(js, options ? options : "{}", &r->eo.run_id, &err) == 0;
+	free(options);
+	if (!began) {
+		cJSON_Delete(f);
+		goto fail;
+	}
 	if (reset)
 		cJSON_AddNumberToObject(f, "resent_in_flight", (double)reset);
 	cmd_note_set_aside(a, f);

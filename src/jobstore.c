@@ -23,6 +23,10 @@ enum stmt_id {
 	ST_SET_HEAD,
 	ST_MARK_CLAIMED,
 	ST_SET_STATE,
+	ST_LOAD_BEGIN,
+	ST_LOAD_FINISH,
+	ST_RUN_BEGIN,
+	ST_RUN_END,
 	ST_COUNT
 };
 
@@ -39,6 +43,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     " WHERE group_id = ?1 AND kind = ?4 AND state < 3 AND id > ?2 ORDER BY id LIMIT ?3",
 	[ST_SET_HEAD] = "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
 	[ST_SET_STATE] = "UPDATE jobs SET state = ?2 WHERE id = ?1",
+	[ST_LOAD_BEGIN] = "INSERT INTO loads (file, sha256, loaded_at) VALUES (?1, '', ?2)",
+	[ST_LOAD_FINISH] = "UPDATE loads SET rows = ?2, duplicates = ?3, rejected = ?4, sha256 = ?5"
+			   " WHERE id = ?1",
+	[ST_RUN_BEGIN] = "INSERT INTO runs (started_at, options) VALUES (?1, ?2)",
+	[ST_RUN_END] = "UPDATE runs SET ended_at = ?2, exit_code = ?3 WHERE id = ?1",
 	[ST_MARK_CLAIMED] = "UPDATE jobs SET state = 1 WHERE group_id = ?1 AND kind = ?2 AND state < 3"
 			    " AND id > ?3 AND id <= ?4",
 };
@@ -264,47 +273,27 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 int jobstore_load_begin(struct jobstore *js, const char *file, int64_t *load_id,
 			struct ob_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int ret = OB_OK;
+	sqlite3_stmt *st = js->stmt[ST_LOAD_BEGIN];
+	int ret;
 
 	clock_rfc3339(js->load_time);
-	if (sqlite3_prepare_v2(js->db,
-			       "INSERT INTO loads (file, sha256, loaded_at) VALUES (?1, '', ?2)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = db_fail(js, err, "could not record the load");
-		goto done;
-	}
 	sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, js->load_time, -1, SQLITE_STATIC);
-	if ((ret = step_done(js, st, err, "could not record the load")) < 0)
-		goto done;
-	*load_id = sqlite3_last_insert_rowid(js->db);
-done:
-	sqlite3_finalize(st);
+	if ((ret = step_done(js, st, err, "could not record the load")) == OB_OK)
+		*load_id = sqlite3_last_insert_rowid(js->db);
 	return ret;
 }
 
 int jobstore_load_finish(struct jobstore *js, int64_t load_id, const char *sha256, long rows,
 			 long duplicates, long rejected, struct ob_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int ret = OB_OK;
-	if (sqlite3_prepare_v2(js->db,
-			       "UPDATE loads SET rows = ?2, duplicates = ?3, rejected = ?4,"
-			       " sha256 = ?5 WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = db_fail(js, err, "could not record the load");
-		goto done;
-	}
+	sqlite3_stmt *st = js->stmt[ST_LOAD_FINISH];
 	sqlite3_bind_int64(st, 1, load_id);
 	sqlite3_bind_int64(st, 2, rows);
 	sqlite3_bind_int64(st, 3, duplicates);
 	sqlite3_bind_int64(st, 4, rejected);
 	sqlite3_bind_text(st, 5, sha256, -1, SQLITE_STATIC);
-	ret = step_done(js, st, err, "could not record the load");
-done:
-	sqlite3_finalize(st);
-	return ret;
+	return step_done(js, st, err, "could not record the load");
 }
 
 int jobstore_insert_job(struct jobstore *js, int64_t load_id, long source_line,
@@ -431,45 +420,28 @@ int jobstore_prepare_run(struct jobstore *js, long *reset_in_flight, struct ob_e
 int jobstore_run_begin(struct jobstore *js, const char *options_json, int64_t *run_id,
 		       struct ob_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = js->stmt[ST_RUN_BEGIN];
 	char now[32];
-	int ret = OB_OK;
+	int ret;
 
 	clock_rfc3339(now);
-	if (sqlite3_prepare_v2(js->db, "INSERT INTO runs (started_at, options) VALUES (?1, ?2)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = db_fail(js, err, "could not record the run");
-		goto done;
-	}
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, options_json, -1, SQLITE_STATIC);
-	if ((ret = step_done(js, st, err, "could not record the run")) < 0)
-		goto done;
-	*run_id = sqlite3_last_insert_rowid(js->db);
-done:
-	sqlite3_finalize(st);
+	if ((ret = step_done(js, st, err, "could not record the run")) == OB_OK)
+		*run_id = sqlite3_last_insert_rowid(js->db);
 	return ret;
 }
 
 int jobstore_run_end(struct jobstore *js, int64_t run_id, int exit_code, struct ob_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = js->stmt[ST_RUN_END];
 	char now[32];
-	int ret = OB_OK;
 
 	clock_rfc3339(now);
-	if (sqlite3_prepare_v2(js->db, "UPDATE runs SET ended_at = ?2, exit_code = ?3 WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = db_fail(js, err, "could not record the run");
-		goto done;
-	}
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, exit_code);
-	ret = step_done(js, st, err, "could not record the run");
-done:
-	sqlite3_finalize(st);
-	return ret;
+	return step_done(js, st, err, "could not record the run");
 }
 
 int jobstore_open_lanes(struct jobstore *js,
