@@ -49,6 +49,10 @@ static const struct route {
 	{"POST", "/api/oauth/token", OP_TOKEN, {{NULL, NULL, NULL}}},
 	{"POST", "/api/oauth/revoke", OP_REVOKE, {{NULL, NULL, NULL}}},
 };
+/* What --deprecation announces: deprecated since 2026-01-01, gone 2027-01-01. */
+#define SIM_DEPRECATION "@1767225600"
+#define SIM_SUNSET "Fri, 01 Jan 2027 00:00:00 GMT"
+
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 #define MAX_SEGS 16
 
@@ -177,6 +181,11 @@ static enum MHD_Result answer(struct call *k)
 	if (k->ver && k->ver->deprecation) {
 		sim_reply_header(&k->r, "Deprecation", "%s", k->ver->deprecation);
 		sim_reply_header(&k->r, "Sunset", "%s", k->ver->sunset);
+	} else if (k->cfg->deprecation && k->rt &&
+		   (k->rt->op == OP_PU_V1 || k->rt->op == OP_PU_V2 || k->rt->op == OP_DB)) {
+		/* --deprecation: RFC 9745 form (a structured-field date) and an RFC 8594 Sunset */
+		sim_reply_header(&k->r, "Deprecation", "%s", SIM_DEPRECATION);
+		sim_reply_header(&k->r, "Sunset", "%s", SIM_SUNSET);
 	}
 	return sim_reply_send(k->c, &k->r, k->cfg->headers == SIM_HDR_LOWER);
 }

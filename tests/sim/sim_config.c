@@ -34,6 +34,8 @@ static const struct opt opts[] = {
 	{"private-key", T_STR, OFF(private_key), false, 0, 0, "S  digest password (sim-private-key-0123456789)"},
 	{"client-id", T_STR, OFF(client_id), false, 0, 0, "I  service account id (mdb_sa_id_sim)"},
 	{"client-secret", T_STR, OFF(client_secret), false, 0, 0, "S  service account secret (mdb_sa_sk_sim-secret-0123456789)"},
+	{"tls-cert", T_STR, OFF(tls_cert), false, 0, 0, "FILE  PEM certificate (chain): serve HTTPS (with --tls-key)"},
+	{"tls-key", T_STR, OFF(tls_key), false, 0, 0, "FILE  PEM private key of --tls-cert"},
 	{"list-routes", T_BOOL, OFF(list_routes), false, 0, 0, "  print the served operations and media types, exit"},
 	{"auth", T_AUTH, OFF(auth), true, 0, 0, "digest|bearer|both  accepted schemes (both)"},
 	{"nonce-seconds", T_INT, OFF(nonce_seconds), true, 1, 86400, "N  digest nonce lifetime (300)"},
@@ -56,6 +58,7 @@ static const struct opt opts[] = {
 	{"fault-applied-500", T_PROB, OFF(fault_applied_500), true, 0, 0, "P  remove the user, then answer 500"},
 	{"latency-ms", T_INT, OFF(latency_ms), true, 0, 600000, "N  delay every API answer (0)"},
 	{"latency-jitter-ms", T_INT, OFF(latency_jitter_ms), true, 0, 600000, "N  plus 0..N ms more (0)"},
+	{"deprecation", T_BOOL, OFF(deprecation), true, 0, 0, "  Deprecation and Sunset on every job-endpoint answer"},
 };
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
@@ -225,6 +228,10 @@ int sim_config_parse_argv(struct sim_config *c, int argc, char **argv, char *err
 		}
 		if (set_opt(c, o, val, err, errlen) < 0)
 			return -1;
+	}
+	if (!c->tls_cert != !c->tls_key) {
+		snprintf(err, errlen, "--tls-cert and --tls-key go together");
+		return -1;
 	}
 	if (!c->seed && !c->list_routes) {
 		snprintf(err, errlen, "--seed FILE is required");

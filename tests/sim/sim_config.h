@@ -39,6 +39,7 @@ struct sim_config {
 	int threads;
 	const char *public_key, *private_key, *client_id, *client_secret;
 	bool list_routes;
+	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
 	/* changeable at run time */
 	int auth;
 	int nonce_seconds;
@@ -55,6 +56,7 @@ struct sim_config {
 	double fault_500, fault_503, fault_reset, fault_applied_500;
 	int fault_503_retry_after;
 	int latency_ms, latency_jitter_ms;
+	bool deprecation; /* Deprecation / Sunset on every job-endpoint answer */
 };
 
 /* Fill c with the defaults. */

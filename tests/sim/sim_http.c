@@ -8,6 +8,7 @@
 #include "sim_util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -97,8 +98,66 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* --tls-cert / --tls-key contents, kept until the daemon is stopped. */
+static char *tls_cert_pem, *tls_key_pem;
+
+/* Read a whole (small) file into a NUL-terminated buffer; NULL with err set. */
+static char *slurp(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "could not read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t len = 0, cap = 4096;
+	char *buf = sim_xmalloc(cap);
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			if (cap >= (1u << 20))
+				break;
+			cap *= 2;
+			buf = sim_xrealloc(buf, cap);
+		}
+	}
+	int bad = ferror(f) || len + 1 == cap;
+	fclose(f);
+	buf[len] = '\0';
+	if (bad || len == 0) {
+		snprintf(err, errlen, "could not read '%s': %s", path, len ? "read error or over 1 MiB" : "empty");
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void tls_release(void)
+{
+	free(tls_cert_pem);
+	free(tls_key_pem);
+	tls_cert_pem = tls_key_pem = NULL;
+}
+
 struct MHD_Daemon *sim_http_start(const struct sim_config *cfg, int *port, char *err, size_t errlen)
 {
+	struct MHD_OptionItem tls_opts[3] = {{MHD_OPTION_END, 0, NULL}};
+	bool tls = cfg->tls_cert != NULL;
+	if (tls) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			snprintf(err, errlen, "this libmicrohttpd was built without TLS support");
+			return NULL;
+		}
+		tls_cert_pem = slurp(cfg->tls_cert, err, errlen);
+		tls_key_pem = tls_cert_pem ? slurp(cfg->tls_key, err, errlen) : NULL;
+		if (!tls_key_pem) {
+			tls_release();
+			return NULL;
+		}
+		tls_opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem};
+		tls_opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem};
+		tls_opts[2] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	}
 	struct sockaddr_in sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
@@ -108,14 +167,21 @@ struct MHD_Daemon *sim_http_start(const struct sim_config *cfg, int *port, char 
 	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 			 MHD_USE_TURBO;
+	if (tls)
+		flags |= MHD_USE_TLS;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape,
 		NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-		MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (!d) {
-		snprintf(err, errlen, "could not listen on 127.0.0.1:%d", cfg->port);
+		if (tls)
+			snprintf(err, errlen, "could not listen on 127.0.0.1:%d with TLS (is '%s' / '%s' a valid PEM "
+				 "certificate and key?)", cfg->port, cfg->tls_cert, cfg->tls_key);
+		else
+			snprintf(err, errlen, "could not listen on 127.0.0.1:%d", cfg->port);
+		tls_release();
 		return NULL;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -127,4 +193,5 @@ void sim_http_stop(struct MHD_Daemon *d)
 {
 	if (d)
 		MHD_stop_daemon(d);
+	tls_release();
 }

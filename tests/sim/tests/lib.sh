@@ -86,3 +86,21 @@ statv() { stats "$1" | jq -r ".$2"; }
 
 # enc STRING : percent-encode every byte except A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved)
 enc() { jq -rn --arg s "$1" '$s|@uri'; }
+
+# make_tls DIR : a throwaway CA (DIR/ca.pem) and a server certificate for IP 127.0.0.1 signed by
+# it (DIR/server.pem, DIR/server.key), EC P-256, valid 2 days. Needs the openssl CLI.
+make_tls() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=atlas-sim test CA" -keyout "$d/ca.key" -out "$d/ca.pem" \
+		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+		>"$d/openssl.log" 2>&1 &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+		-keyout "$d/server.key" -out "$d/server.csr" >>"$d/openssl.log" 2>&1 &&
+	printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=CA:FALSE \
+		keyUsage=digitalSignature extendedKeyUsage=serverAuth >"$d/server.ext" &&
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+		-days 2 -extfile "$d/server.ext" -out "$d/server.pem" >>"$d/openssl.log" 2>&1 ||
+		{ echo "make_tls: openssl failed: $(cat "$d/openssl.log")" >&2; exit 1; }
+}
