@@ -6,6 +6,10 @@
 #   env        KEY=VALUE lines exported (optional)
 #   sim        atlas-sim arguments: the simulator is started on 127.0.0.1 port 0
 #              and MONGODB_ATLAS_BASE_URL and the sim's default credentials are set
+#   sim-scheme https if the sim serves TLS (its args have --tls-cert/--tls-key):
+#              SIM_URL and MONGODB_ATLAS_BASE_URL are then https://127.0.0.1:PORT
+#              (optional; default http). sim_get trusts $SIM_CACERT if set
+#              (e.g. by prepare.sh; not exported, so atlas-offboard never sees it)
 #   setup      atlas-offboard invocations (one per line) that must exit 0
 #   tamper.sh  sourced after setup, e.g. to damage the audit log (optional)
 #   args       the invocation under test (bash words; $SIM_URL etc. expand)
@@ -45,7 +49,7 @@ trap cleanup EXIT
 failed() { echo "FAIL [$name]: $*" >&2; fail=1; }
 ob() { "$OB_BIN" "$@"; }
 expect_eq() { [ "$1" = "$2" ] || failed "$3: got '$1', want '$2'"; }
-sim_get() { curl -sf "$SIM_URL$1"; }
+sim_get() { curl -sf ${SIM_CACERT:+--cacert "$SIM_CACERT"} "$SIM_URL$1"; }
 sim_stat() { sim_get /_sim/stats | jq -r "$1"; }
 report_rows() { ob report --format json | jq -c '.[] | del(.updated_at)'; }
 
@@ -71,7 +75,9 @@ if [ -f sim ]; then
     done
     port=$(awk '/^PORT /{print $2; exit}' sim.out)
     [ -n "$port" ] || { failed "atlas-sim did not start: $(cat sim.err)"; exit 1; }
-    export SIM_URL="http://127.0.0.1:$port"
+    sim_scheme=http
+    [ -f sim-scheme ] && sim_scheme=$(tr -d ' \n' <sim-scheme)
+    export SIM_URL="$sim_scheme://127.0.0.1:$port"
     export MONGODB_ATLAS_BASE_URL="$SIM_URL"
     export MONGODB_ATLAS_PUBLIC_API_KEY=sim-public-key
     export MONGODB_ATLAS_PRIVATE_API_KEY=sim-private-key-0123456789

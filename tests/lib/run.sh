@@ -99,3 +99,21 @@ ob_bg() {
 
 # ms_now: milliseconds since the epoch
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# make_tls_certs: a throwaway CA (ca.pem, ca.key) and a server certificate for IP 127.0.0.1
+# signed by it (server.pem, server.key; subjectAltName IP:127.0.0.1), EC P-256, valid 2 days,
+# in the current (work) directory. Needs the openssl CLI (scripts/deps.sh installs it).
+make_tls_certs() {
+    command -v openssl >/dev/null || { failed "the openssl CLI is missing (scripts/deps.sh)"; exit 1; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj "/CN=atlas-offboard test CA" -keyout ca.key -out ca.pem \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        >openssl.log 2>&1 &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+        -keyout server.key -out server.csr >>openssl.log 2>&1 &&
+    printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=CA:FALSE \
+        keyUsage=digitalSignature extendedKeyUsage=serverAuth >server.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile server.ext -out server.pem >>openssl.log 2>&1 ||
+        { failed "openssl could not make the test certificates: $(tail -5 openssl.log)"; exit 1; }
+}
