@@ -117,3 +117,69 @@ make_tls_certs() {
         -extfile server.ext -out server.pem >>openssl.log 2>&1 ||
         { failed "openssl could not make the test certificates: $(tail -5 openssl.log)"; exit 1; }
 }
+
+# --- assertions several run cases share ---------------------------------------
+
+# load_stats: the simulator's counters, once, into $stats (st .key reads one). The first
+# /_sim request of a case opens its own TCP connection, which `connections` counts: conns is
+# the run's own.
+load_stats() {
+    stats=$(sim_get /_sim/stats)
+    conns=$(( $(st .connections) - 1 ))
+}
+st() { jq -r "$1" <<<"$stats"; }
+
+# check_clean_run N JOBS: a fault-free run at --concurrency N removed JOBS users: requests in
+# flight and connections <= N (and the bound was approached), <= 1.05 requests per job, no
+# 429, every job done, the simulator saw exactly the list, and the audit log verifies.
+check_clean_run() {
+    local n=$1 jobs=$2 peak req
+    load_stats
+    peak=$(st .peak_in_flight) req=$(st .requests)
+    [ "$peak" -le "$n" ] || failed "peak in flight $peak > $n"
+    [ "$conns" -le "$n" ] || failed "$conns connections > $n"
+    [ "$peak" -ge $(( (n + 1) / 2 )) ] || failed "peak in flight $peak: the run never came near --concurrency $n"
+    [ $(( req * 100 )) -le $(( jobs * 105 )) ] ||
+        failed "$req requests for $jobs jobs (> 1.05 per job): $(jq -c '{challenges, stale_challenges, rate_limit_queries, token_requests, by_status}' <<<"$stats")"
+    expect_eq "$(st .rate_limited)" 0 "429s"
+    check_done_exactly "$jobs"
+}
+
+# check_done_exactly JOBS: every job done, the simulator removed exactly the listed users and
+# kept everyone else, and the audit log verifies.
+check_done_exactly() {
+    check_all_terminal "done"
+    expect_eq "$(state_count done)" "$1" "done jobs"
+    check_sim_removed
+    check_sim_state
+    check_audit_ok
+}
+
+# check_rate_limited_run JOBS MAXPCT: no request inside a Retry-After, 429s <= MAXPCT% of the
+# requests, and the run still removed exactly the list.
+check_rate_limited_run() {
+    local jobs=$1 maxpct=$2 req r429
+    load_stats
+    req=$(st .requests) r429=$(st .rate_limited)
+    expect_eq "$(st .retry_after_violations)" 0 "requests inside a Retry-After"
+    [ $(( r429 * 100 )) -le $(( req * maxpct )) ] || failed "$r429 429s in $req requests (> $maxpct%)"
+    check_done_exactly "$jobs"
+}
+
+# check_stopped_resumable JOBS MAXREQ: the run stopped (exit 3 in run_end) after at most
+# MAXREQ requests; every job is pending again, nothing was removed, stderr says why.
+check_stopped_resumable() {
+    local jobs=$1 maxreq=$2 req
+    expect_eq "$(state_count pending)" "$jobs" "pending jobs"
+    check_all_terminal "pending"
+    expect_eq "$(sim_stat .deletions)" 0 "sim deletions"
+    req=$(sim_stat .requests)
+    [ "$req" -le "$maxreq" ] || failed "$req requests before stopping, want <= $maxreq"
+    jq -s -e 'map(select(.event == "run_end")) | length == 1 and .[0].exit_code == 3' offboard.db.audit.jsonl >/dev/null ||
+        failed "run_end: $(grep run_end offboard.db.audit.jsonl)"
+    [ -s got.stderr ] || failed "no message on stderr"
+    jq -e '[.[] | select(.attempts > 0 and .state != "pending")] | length == 0' <(ob report --format json) >/dev/null ||
+        failed "report rows not pending"
+    diff <(jq -S '.projects | map_values(del(.rate_limits) | .dbusers //= [] | .owners //= [] | .inaccessible //= false)' seed.json) \
+         <(sim_get /_sim/state | jq -S .projects) >/dev/null || failed "simulator state changed"
+}

@@ -1,21 +1,7 @@
 # --concurrency 8 bounds the requests in flight and the connections open (token requests
 # included); with the simulator's 5 ms latency the bound is actually reached.
 . "$OB_TESTS_DIR/lib/run.sh"
-n=8 jobs=400
-# the first /_sim request of the case: its own TCP connection counts in `connections`
-stats=$(sim_get /_sim/stats)
-st() { jq -r "$1" <<<"$stats"; }
-peak=$(st .peak_in_flight) conns=$(( $(st .connections) - 1 )) req=$(st .requests)
-[ "$peak" -le "$n" ] || failed "peak in flight $peak > $n"
-[ "$conns" -le "$n" ] || failed "$conns connections > $n"
-[ "$peak" -ge $(( (n + 1) / 2 )) ] || failed "peak in flight $peak: the run never came near --concurrency $n"
-[ $(( req * 100 )) -le $(( jobs * 105 )) ] || failed "$req requests for $jobs jobs (> 1.05 per job): $(jq -c '{challenges, stale_challenges, rate_limit_queries, token_requests, by_status}' <<<"$stats")"
-expect_eq "$(st .rate_limited)" 0 "429s"
-check_all_terminal "done"
-expect_eq "$(state_count done)" "$jobs" "done jobs"
-check_sim_removed
-check_sim_state
-check_audit_ok
+check_clean_run 8 400
 # a service account: one token for the whole run, revoked at exit; no digest
 expect_eq "$(st .token_requests)" 1 "token requests"
 expect_eq "$(st .tokens_issued)" 1 "tokens issued"
