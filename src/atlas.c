@@ -50,7 +50,8 @@ void atlas_job_path(struct ob_buf *out, const struct job *j, enum atlas_api api)
 		atlas_encode_segment(out, j->username ? j->username : "");
 		return;
 	}
-	ob_buf_addstr(out, api == ATLAS_API_V1 ? "/api/atlas/v1.0/groups/" : "/api/atlas/v2/groups/");
+	ob_buf_addstr(out,
+		      api == ATLAS_API_V1 ? "/api/atlas/v1.0/groups/" : "/api/atlas/v2/groups/");
 	atlas_encode_segment(out, j->group_id);
 	ob_buf_addstr(out, "/users/");
 	atlas_encode_segment(out, j->user_id);
@@ -71,7 +72,8 @@ enum atlas_endpoint_set atlas_job_endpoint_set(const struct job *j)
 /* As the paths appear in the API description (v2.yaml, subset.json). */
 static const char *const set_paths[ATLAS_SET_COUNT] = {
 	[ATLAS_SET_PROJECT_USERS] = "/api/atlas/v2/groups/{groupId}/users/{userId}",
-	[ATLAS_SET_DB_USERS] = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
+	[ATLAS_SET_DB_USERS] =
+		"/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
 };
 
 const char *atlas_endpoint_set_path(enum atlas_endpoint_set set, enum atlas_api api)
@@ -327,12 +329,12 @@ static cJSON *parse_json(const char *body, size_t len)
 /* Classification (SPEC section 6) ---------------------------------------- */
 
 static const char *const absent_codes[] = { "USER_NOT_IN_GROUP", "USER_NOT_FOUND",
-					     "USERNAME_NOT_FOUND", NULL };
+					    "USERNAME_NOT_FOUND", NULL };
 static const char *const project_401_codes[] = { "NOT_IN_GROUP", "USER_CANNOT_ACCESS_GROUP", NULL };
 static const char *const access_list_codes[] = { "IP_ADDRESS_NOT_ON_ACCESS_LIST",
-						  "ORG_REQUIRES_ACCESS_LIST",
-						  "IP_ADDRESS_NOT_ON_WHITELIST",
-						  "ORG_REQUIRES_WHITELIST", NULL };
+						 "ORG_REQUIRES_ACCESS_LIST",
+						 "IP_ADDRESS_NOT_ON_WHITELIST",
+						 "ORG_REQUIRES_WHITELIST", NULL };
 
 static enum atlas_verdict verdict_for(long status, const char *code)
 {
@@ -341,26 +343,20 @@ static enum atlas_verdict verdict_for(long status, const char *code)
 	if (status >= 200 && status < 300)
 		return ATLAS_DONE;
 	switch (status) {
-	case 404:
-		return code_in(code, absent_codes) ? ATLAS_ABSENT : ATLAS_FAILED;
-	case 401:
-		return code_in(code, project_401_codes) ? ATLAS_FAILED : ATLAS_STOP_AUTH;
-	case 403:
-		return code_in(code, access_list_codes) ? ATLAS_STOP_ACCESS : ATLAS_FAILED;
+	case 404: return code_in(code, absent_codes) ? ATLAS_ABSENT : ATLAS_FAILED;
+	case 401: return code_in(code, project_401_codes) ? ATLAS_FAILED : ATLAS_STOP_AUTH;
+	case 403: return code_in(code, access_list_codes) ? ATLAS_STOP_ACCESS : ATLAS_FAILED;
 	case 406:
 	case 410:
 		/* Any 410, not just VERSION_GONE: a versioned API that says
 		 * "gone" will say it to every job; stopping is the cheap fix. */
 		return ATLAS_STOP_VERSION;
-	case 429:
-		return ATLAS_RATE_LIMITED;
+	case 429: return ATLAS_RATE_LIMITED;
 	case 500:
 	case 502:
 	case 503:
-	case 504:
-		return ATLAS_RETRY;
-	default:
-		break;
+	case 504: return ATLAS_RETRY;
+	default: break;
 	}
 	/*
 	 * Everything else fails the job, with the reason kept, and
@@ -407,20 +403,14 @@ void atlas_classify(const struct atlas_answer *a, struct atlas_outcome *out)
 const char *atlas_verdict_name(enum atlas_verdict v)
 {
 	switch (v) {
-	case ATLAS_DONE:
-		return "done";
-	case ATLAS_ABSENT:
-		return "absent";
-	case ATLAS_FAILED:
-		return "failed";
+	case ATLAS_DONE: return "done";
+	case ATLAS_ABSENT: return "absent";
+	case ATLAS_FAILED: return "failed";
 	case ATLAS_STOP_AUTH:
 	case ATLAS_STOP_ACCESS:
-	case ATLAS_STOP_VERSION:
-		return "stopped";
-	case ATLAS_RATE_LIMITED:
-		return "rate_limited";
-	case ATLAS_RETRY:
-		return "retry";
+	case ATLAS_STOP_VERSION: return "stopped";
+	case ATLAS_RATE_LIMITED: return "rate_limited";
+	case ATLAS_RETRY: return "retry";
 	}
 	return "failed";
 }

@@ -21,10 +21,7 @@ enum atlas_api {
 };
 
 /* Rate-limit endpoint sets: Atlas keeps one bucket per project per set. */
-enum atlas_endpoint_set {
-	ATLAS_SET_PROJECT_USERS = 0,
-	ATLAS_SET_DB_USERS = 1
-};
+enum atlas_endpoint_set { ATLAS_SET_PROJECT_USERS = 0, ATLAS_SET_DB_USERS = 1 };
 #define ATLAS_SET_COUNT 2
 
 #define ATLAS_ACCEPT_V1 "application/json"
@@ -61,21 +58,21 @@ const char *atlas_endpoint_set_path(enum atlas_endpoint_set set, enum atlas_api 
 
 /* One answer as the engine saw it. */
 struct atlas_answer {
-	long status;		  /* HTTP status; 0 when there was no answer */
-	const char *body;	  /* may be NULL; not NUL-terminated necessarily */
+	long status;      /* HTTP status; 0 when there was no answer */
+	const char *body; /* may be NULL; not NUL-terminated necessarily */
 	size_t body_len;
 	const char *x_error_code; /* X-Error-Code header or NULL */
 };
 
 enum atlas_verdict {
-	ATLAS_DONE,	    /* 2xx */
-	ATLAS_ABSENT,	    /* 404 USER_NOT_IN_GROUP / USER_NOT_FOUND / USERNAME_NOT_FOUND */
-	ATLAS_FAILED,	    /* terminal failure for this job only */
+	ATLAS_DONE,         /* 2xx */
+	ATLAS_ABSENT,       /* 404 USER_NOT_IN_GROUP / USER_NOT_FOUND / USERNAME_NOT_FOUND */
+	ATLAS_FAILED,       /* terminal failure for this job only */
 	ATLAS_STOP_AUTH,    /* 401 not about one project: credentials refused */
 	ATLAS_STOP_ACCESS,  /* 403 access list: this machine is not allowed */
 	ATLAS_STOP_VERSION, /* 406, 410: the request is out of date */
 	ATLAS_RATE_LIMITED, /* 429 */
-	ATLAS_RETRY	    /* 5xx of section 6, no answer: retry with backoff */
+	ATLAS_RETRY         /* 5xx of section 6, no answer: retry with backoff */
 };
 
 /*
@@ -94,8 +91,8 @@ struct atlas_bucket {
 
 struct atlas_outcome {
 	enum atlas_verdict verdict;
-	char error_code[64]; /* errorCode from the body, else X-Error-Code, else "" */
-	char detail[256];    /* detail (else reason) from a JSON body, truncated, else "" */
+	char error_code[64];        /* errorCode from the body, else X-Error-Code, else "" */
+	char detail[256];           /* detail (else reason) from a JSON body, truncated, else "" */
 	struct atlas_bucket bucket; /* 429 body parameters, when present */
 };
 

@@ -259,8 +259,7 @@ void audit_add_int(cJSON *o, const char *key, long long v)
 	cJSON_AddRawToObject(o, key, num);
 }
 
-int audit_append(struct audit *a, const char *event, int64_t run, cJSON *fields,
-		 struct ob_err *err)
+int audit_append(struct audit *a, const char *event, int64_t run, cJSON *fields, struct ob_err *err)
 {
 	char ts[32];
 	cJSON *rec = cJSON_CreateObject();

@@ -33,9 +33,9 @@
 struct audit;
 
 struct audit_torn {
-	size_t bytes;	   /* 0: nothing was torn */
+	size_t bytes; /* 0: nothing was torn */
 	char saved_to[4096];
-	char sha256[65];   /* of the torn bytes */
+	char sha256[65]; /* of the torn bytes */
 };
 
 /* The log's path for a job store path: malloc'd "PATH.audit.jsonl". */
@@ -45,7 +45,7 @@ int audit_open(struct audit **out, const char *db_path, struct ob_err *err);
 void audit_free(struct audit *a); /* NULL-safe; unflushed records are dropped */
 
 const char *audit_file(const struct audit *a);
-int64_t audit_seq(const struct audit *a);     /* seq of the last record appended */
+int64_t audit_seq(const struct audit *a);      /* seq of the last record appended */
 const char *audit_hash(const struct audit *a); /* SHA-256 of that record's line */
 const struct audit_torn *audit_torn(const struct audit *a);
 
@@ -72,12 +72,12 @@ void audit_discard(struct audit *a);
 /* --- verification --------------------------------------------------------- */
 
 struct audit_verify_result {
-	int ok;		   /* 1 when the chain and the head check out */
-	long records;	   /* complete records read */
-	long bad_line;	   /* first bad line (1-based), 0 when ok or not line-specific */
-	char why[512];	   /* what is wrong, when !ok */
-	long beyond_head;  /* records after the job store's head (crash before commit) */
-	long set_aside;	   /* records that note a torn line set aside */
+	int ok;           /* 1 when the chain and the head check out */
+	long records;     /* complete records read */
+	long bad_line;    /* first bad line (1-based), 0 when ok or not line-specific */
+	char why[512];    /* what is wrong, when !ok */
+	long beyond_head; /* records after the job store's head (crash before commit) */
+	long set_aside;   /* records that note a torn line set aside */
 	long first_set_aside_line;
 };
 

@@ -95,8 +95,8 @@ static int read_file(struct kv *kv, const char *file, struct ob_err *err)
 			value++;
 		}
 		if (!(slot = kv_slot(kv, name))) {
-			ret = ob_err_set(err, OB_EINVALID, "%s:%ld: unknown name '%s'", file, lineno,
-					 name);
+			ret = ob_err_set(err, OB_EINVALID, "%s:%ld: unknown name '%s'", file,
+					 lineno, name);
 			goto done;
 		}
 		wipe_free(*slot);
@@ -113,9 +113,10 @@ done:
 
 static void read_env(struct kv *kv)
 {
-	static const char *const names[] = {
-		"MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY",
-		"MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET"};
+	static const char *const names[] = { "MONGODB_ATLAS_PUBLIC_API_KEY",
+					     "MONGODB_ATLAS_PRIVATE_API_KEY",
+					     "MONGODB_ATLAS_CLIENT_ID",
+					     "MONGODB_ATLAS_CLIENT_SECRET" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *v = getenv(names[i]);
 		if (v && *v)
@@ -130,7 +131,7 @@ static int nonempty(const char *s)
 
 int auth_load(struct auth_creds *c, const char *file, struct ob_err *err)
 {
-	struct kv kv = {0};
+	struct kv kv = { 0 };
 	const char *where = file ? file : "the environment";
 	int ret = OB_OK;
 

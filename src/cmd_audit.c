@@ -21,13 +21,13 @@ static const char audit_help[] =
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct jobstore *js = NULL;
 	struct audit_verify_result r;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	const char *dbopt = NULL;
 	int64_t head_seq;
 	char head_hash[65], *path = NULL;

@@ -26,7 +26,7 @@ static int exit_for(const struct ob_err *err)
 
 int cmd_open_ro(const char *db, struct jobstore **js)
 {
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	if (jobstore_open(js, db, 0, &err) < 0) {
 		msg_err(&err);
 		return exit_for(&err);
@@ -36,7 +36,7 @@ int cmd_open_ro(const char *db, struct jobstore **js)
 
 int cmd_open_rw(const char *db, int create, struct jobstore **js, struct audit **a)
 {
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	int64_t head_seq;
 	char head_hash[65];
 
@@ -68,7 +68,7 @@ fail:
 
 int cmd_commit(struct jobstore *js, struct audit *a)
 {
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	if (audit_flush(a, &err) < 0 ||
 	    jobstore_set_audit_head(js, audit_seq(a), audit_hash(a), &err) < 0 ||
 	    jobstore_commit(js, &err) < 0) {

@@ -40,10 +40,10 @@ struct load_ctx {
 	int64_t load_id;
 	int skip_invalid;
 	long duplicates;
-	long shown;	   /* errors printed, over all files */
+	long shown;            /* errors printed, over all files */
 	struct ob_buf summary; /* the lines printed once everything is committed */
-	long bad_total;	   /* bad rows, over all files */
-	FILE *rejects;	   /* FILE.rejects.csv when --skip-invalid */
+	long bad_total;        /* bad rows, over all files */
+	FILE *rejects;         /* FILE.rejects.csv when --skip-invalid */
 	char *rejects_path;
 	const char *const *header;
 	size_t header_n;
@@ -155,8 +155,8 @@ static void remove_created(const char *db, int db_existed, int log_existed)
 /* Loads one file inside the open transaction; returns 0 or an exit code. */
 static int load_one(struct load_ctx *c, struct audit *a, const char *file, long *bad_in_file)
 {
-	struct csv_summary sum = {0};
-	struct csv_input_cb cb = {on_header, on_row, on_reject, c};
+	struct csv_summary sum = { 0 };
+	struct csv_input_cb cb = { on_header, on_row, on_reject, c };
 	long bad_before = c->bad_total, shown_before = c->shown;
 	int rc = 0;
 
@@ -178,8 +178,8 @@ static int load_one(struct load_ctx *c, struct audit *a, const char *file, long 
 		msg_warn("'%s': ignoring column%s %s", file, strchr(sum.ignored, ',') ? "s" : "",
 			 sum.ignored);
 	long loaded = sum.rows - c->duplicates;
-	if (jobstore_load_finish(c->js, c->load_id, sum.sha256, loaded, c->duplicates,
-				 *bad_in_file, &c->err) < 0) {
+	if (jobstore_load_finish(c->js, c->load_id, sum.sha256, loaded, c->duplicates, *bad_in_file,
+				 &c->err) < 0) {
 		msg_err(&c->err);
 		rc = OB_EXIT_FAILED;
 		goto done;
@@ -214,12 +214,12 @@ done:
 int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"skip-invalid", no_argument, NULL, 's'},
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "skip-invalid", no_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct load_ctx c = {0};
+	struct load_ctx c = { 0 };
 	struct audit *a = NULL;
 	const char *dbopt = NULL, *db;
 	int opt, rc, db_existed, log_existed;

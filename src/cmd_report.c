@@ -21,15 +21,15 @@ static const char report_help[] =
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	enum report_format fmt = REPORT_CSV;
 	struct jobstore *js = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	const char *dbopt = NULL, *output = NULL;
 	FILE *out = stdout;
 	int opt, rc;

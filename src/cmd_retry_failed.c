@@ -16,13 +16,13 @@ static const char retry_help[] =
 int cmd_retry_failed(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct jobstore *js = NULL;
 	struct audit *a = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	const char *dbopt = NULL;
 	long n = 0;
 	int opt, rc;

@@ -94,7 +94,8 @@ static int check_base_url(const char *in, char **out)
 		msg_error("--base-url '%s' must not have a query", in);
 		goto done;
 	}
-	if (strcasecmp(scheme, "https") != 0 && !(strcasecmp(scheme, "http") == 0 && is_loopback(host))) {
+	if (strcasecmp(scheme, "https") != 0 &&
+	    !(strcasecmp(scheme, "http") == 0 && is_loopback(host))) {
 		msg_error("--base-url '%s': only https:// is allowed (http:// only for loopback "
 			  "hosts)",
 			  in);
@@ -136,21 +137,21 @@ static int parse_max_failures(const char *s, struct engine_opts *eo)
 static int parse_args(int argc, char **argv, struct run_args *r)
 {
 	static const struct option opts[] = {
-		{"concurrency", required_argument, NULL, 'c'},
-		{"max-attempts", required_argument, NULL, 'm'},
-		{"rate", required_argument, NULL, 'r'},
-		{"limit", required_argument, NULL, 'l'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"yes", no_argument, NULL, 'y'},
-		{"max-failures", required_argument, NULL, 'f'},
-		{"project-user-api", required_argument, NULL, 'a'},
-		{"base-url", required_argument, NULL, 'b'},
-		{"credentials", required_argument, NULL, 'C'},
-		{"cacert", required_argument, NULL, 'A'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "max-attempts", required_argument, NULL, 'm' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "max-failures", required_argument, NULL, 'f' },
+		{ "project-user-api", required_argument, NULL, 'a' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "credentials", required_argument, NULL, 'C' },
+		{ "cacert", required_argument, NULL, 'A' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *dbopt = NULL;
 	int opt, idx = 0;
@@ -214,9 +215,9 @@ static int parse_args(int argc, char **argv, struct run_args *r)
 	r->eo.cacert = r->cacert;
 	{
 		const char *env = getenv("MONGODB_ATLAS_BASE_URL");
-		const char *base = r->base_url_opt	 ? r->base_url_opt
-				   : env && *env ? env
-						 : "https://cloud.mongodb.com";
+		const char *base = r->base_url_opt ? r->base_url_opt
+				   : env && *env   ? env
+						   : "https://cloud.mongodb.com";
 		if (check_base_url(base, &r->base_url))
 			return -1;
 		r->eo.base_url = r->base_url;
@@ -250,8 +251,8 @@ static int plan_line(void *ctx, enum job_kind kind, const char *group_id, long n
 
 static int confirm(struct jobstore *js, const struct run_args *r, long *open_jobs)
 {
-	struct plan p = {0};
-	struct ob_err err = {0};
+	struct plan p = { 0 };
+	struct ob_err err = { 0 };
 	char answer[16] = "";
 
 	if (!r->yes && !isatty(STDIN_FILENO)) {
@@ -309,8 +310,8 @@ static int dry_row(void *vctx, const struct job_row *row)
 static int dry_run(const struct run_args *r)
 {
 	struct jobstore *js = NULL;
-	struct ob_err err = {0};
-	struct dry_ctx c = {r, 0, {0}};
+	struct ob_err err = { 0 };
+	struct dry_ctx c = { r, 0, { 0 } };
 	int rc;
 
 	if ((rc = cmd_open_ro(r->db, &js)) != 0)
@@ -413,11 +414,11 @@ static int do_run(struct run_args *r, struct auth_creds *cr)
 {
 	struct jobstore *js = NULL;
 	struct audit *a = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	struct engine_result res;
 	struct job_counts c;
 	struct progress prog;
-	struct engine_hooks hooks = {on_notice, progress_update, &prog};
+	struct engine_hooks hooks = { on_notice, progress_update, &prog };
 	long reset = 0, open_jobs = 0;
 	int rc, erc;
 
@@ -490,9 +491,9 @@ done:
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_args r = {0};
-	struct auth_creds cr = {0};
-	struct ob_err err = {0};
+	struct run_args r = { 0 };
+	struct auth_creds cr = { 0 };
+	struct ob_err err = { 0 };
 	int rc;
 
 	rc = parse_args(argc, argv, &r);

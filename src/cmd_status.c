@@ -28,7 +28,8 @@ static void print_json(const struct job_counts *c)
 		cJSON *o = cJSON_AddObjectToObject(kinds, job_kind_name(k));
 		long total = 0;
 		for (int s = 0; s < JOB_STATE_COUNT; s++) {
-			cJSON_AddNumberToObject(o, job_state_name(s), (double)c->by_kind_state[k][s]);
+			cJSON_AddNumberToObject(o, job_state_name(s),
+						(double)c->by_kind_state[k][s]);
 			total += c->by_kind_state[k][s];
 		}
 		cJSON_AddNumberToObject(o, "total", (double)total);
@@ -51,14 +52,14 @@ static void print_text(const struct job_counts *c)
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct jobstore *js = NULL;
 	struct job_counts c;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	const char *dbopt = NULL;
 	int opt, json = 0, rc;
 

@@ -28,22 +28,15 @@
 /* Big enough that fread and libcsv's per-call overhead vanish. */
 #define CHUNK_SIZE (64 * 1024)
 
-enum col {
-	COL_GROUP,
-	COL_USER,
-	COL_DB,
-	COL_USERNAME,
-	COL_TICKET,
-	COL_COUNT
-};
+enum col { COL_GROUP, COL_USER, COL_DB, COL_USERNAME, COL_TICKET, COL_COUNT };
 
 /* Lowercase aliases; header names are compared ASCII-case-insensitively. */
 static const char *const col_aliases[COL_COUNT][5] = {
-	[COL_GROUP] = {"group_id", "groupid", "project_id", "projectid", NULL},
-	[COL_USER] = {"user_id", "userid", NULL},
-	[COL_DB] = {"database_name", "databasename", "database", "db", NULL},
-	[COL_USERNAME] = {"username", "user_name", NULL},
-	[COL_TICKET] = {"ticket", "reason", NULL},
+	[COL_GROUP] = { "group_id", "groupid", "project_id", "projectid", NULL },
+	[COL_USER] = { "user_id", "userid", NULL },
+	[COL_DB] = { "database_name", "databasename", "database", "db", NULL },
+	[COL_USERNAME] = { "username", "user_name", NULL },
+	[COL_TICKET] = { "ticket", "reason", NULL },
 };
 
 struct reader {
@@ -185,15 +178,16 @@ static int read_header(struct reader *r, long line)
 		if (k < 0)
 			continue;
 		if (r->col[k] >= 0) {
-			ret = ob_err_set(r->err, OB_EINVALID, "%s:%ld: %s: duplicate column (same as '%s')",
-					 r->path, line, s, r->names[r->col[k]]);
+			ret = ob_err_set(r->err, OB_EINVALID,
+					 "%s:%ld: %s: duplicate column (same as '%s')", r->path,
+					 line, s, r->names[r->col[k]]);
 			goto done;
 		}
 		r->col[k] = (long)i;
 	}
 
-	static const enum col need_db[] = {COL_GROUP, COL_DB, COL_USERNAME};
-	static const enum col need_project[] = {COL_GROUP, COL_USER};
+	static const enum col need_db[] = { COL_GROUP, COL_DB, COL_USERNAME };
+	static const enum col need_project[] = { COL_GROUP, COL_USER };
 	const enum col *need;
 	size_t nneed;
 	if (r->col[COL_DB] >= 0) {
@@ -205,11 +199,12 @@ static int read_header(struct reader *r, long line)
 		need = need_project, nneed = 2;
 		r->col[COL_USERNAME] = -1; /* not used by project users */
 	} else {
-		ret = ob_err_set(r->err, OB_EINVALID,
-				 "%s:%ld: header: no user_id or database_name column (project users "
-				 "need group_id,user_id; database users need "
-				 "group_id,database_name,username)",
-				 r->path, line);
+		ret = ob_err_set(
+			r->err, OB_EINVALID,
+			"%s:%ld: header: no user_id or database_name column (project users "
+			"need group_id,user_id; database users need "
+			"group_id,database_name,username)",
+			r->path, line);
 		goto done;
 	}
 	for (size_t j = 0; j < nneed; j++) {
@@ -242,7 +237,8 @@ done:
 static const char *check_id(struct reader *r, const char *s, size_t n, char *out)
 {
 	if (n != JOB_ID_HEX_LEN) {
-		snprintf(r->msg, sizeof(r->msg), "must be 24 hexadecimal digits, got %zu characters", n);
+		snprintf(r->msg, sizeof(r->msg),
+			 "must be 24 hexadecimal digits, got %zu characters", n);
 		return r->msg;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -254,11 +250,13 @@ static const char *check_id(struct reader *r, const char *s, size_t n, char *out
 		else {
 			if (c >= 0x20 && c < 0x7f)
 				snprintf(r->msg, sizeof(r->msg),
-					 "must be 24 hexadecimal digits, got '%c' at position %zu", c, i + 1);
+					 "must be 24 hexadecimal digits, got '%c' at position %zu",
+					 c, i + 1);
 			else
 				snprintf(r->msg, sizeof(r->msg),
-					 "must be 24 hexadecimal digits, got '\\x%02x' at position %zu", c,
-					 i + 1);
+					 "must be 24 hexadecimal digits, got '\\x%02x' at position "
+					 "%zu",
+					 c, i + 1);
 			return r->msg;
 		}
 	}
@@ -312,10 +310,10 @@ static const char *check_text(struct reader *r, const char *str, size_t n, size_
 			goto control;
 		i += len;
 		continue;
-invalid:
+	invalid:
 		snprintf(r->msg, sizeof(r->msg), "is not valid UTF-8 (byte %zu)", i + 1);
 		return r->msg;
-control:
+	control:
 		snprintf(r->msg, sizeof(r->msg), "contains a control character (byte %zu)", i + 1);
 		return r->msg;
 	}
@@ -332,7 +330,7 @@ static const char *check_record(struct reader *r, struct csv_row *row, const cha
 		return r->msg;
 	}
 
-	static const enum col order[] = {COL_GROUP, COL_USER, COL_DB, COL_USERNAME, COL_TICKET};
+	static const enum col order[] = { COL_GROUP, COL_USER, COL_DB, COL_USERNAME, COL_TICKET };
 	for (size_t j = 0; j < sizeof(order) / sizeof(order[0]); j++) {
 		enum col k = order[j];
 		long idx = r->col[k];
@@ -376,8 +374,7 @@ static const char *check_record(struct reader *r, struct csv_row *row, const cha
 			m = check_text(r, s, n, JOB_TICKET_MAX, true);
 			row->ticket = s;
 			break;
-		case COL_COUNT:
-			break;
+		case COL_COUNT: break;
 		}
 		if (m)
 			return m;
@@ -409,7 +406,7 @@ static void on_record(int c, void *ctx)
 		goto next;
 	}
 
-	struct csv_row row = {.kind = r->kind, .line = line};
+	struct csv_row row = { .kind = r->kind, .line = line };
 	const char *column = NULL;
 	const char *m = check_record(r, &row, &column);
 	if (m) {
@@ -440,8 +437,9 @@ static int csv_failure(struct reader *r, struct csv_parser *p, long line, const 
 {
 	int e = csv_error(p);
 	if (e != CSV_EPARSE)
-		return ob_err_set(r->err, OB_ERROR, "%s:%ld: (csv): %s", r->path, line, csv_strerror(e));
-	const char *what = !at		 ? "unterminated quoted field"
+		return ob_err_set(r->err, OB_ERROR, "%s:%ld: (csv): %s", r->path, line,
+				  csv_strerror(e));
+	const char *what = !at          ? "unterminated quoted field"
 			   : *at == '"' ? "unexpected '\"' in an unquoted field"
 					: "unexpected character after a closing quote";
 	return ob_err_set(r->err, OB_EINVALID, "%s:%ld: (csv): malformed CSV: %s", r->path, line,
@@ -452,7 +450,7 @@ int csv_input_read(const char *path, const struct csv_input_cb *cb, struct csv_s
 		   struct ob_err *err)
 {
 	int ret = 0;
-	struct reader r = {.path = path, .cb = cb, .out = out, .err = err, .line = 1};
+	struct reader r = { .path = path, .cb = cb, .out = out, .err = err, .line = 1 };
 	struct csv_parser p;
 	bool parser_ok = false;
 	unsigned char *buf = NULL;
@@ -500,7 +498,8 @@ int csv_input_read(const char *path, const struct csv_input_cb *cb, struct csv_s
 			break;
 		}
 		if (!EVP_DigestUpdate(md, buf, n)) {
-			ret = ob_err_set(err, OB_ERROR, "could not read '%s': SHA-256 failed", path);
+			ret = ob_err_set(err, OB_ERROR, "could not read '%s': SHA-256 failed",
+					 path);
 			goto done;
 		}
 		const unsigned char *s = buf;

@@ -71,21 +71,21 @@
 
 struct csv_row {
 	enum job_kind kind;
-	const char *group_id;	   /* 24 lowercase hex digits */
-	const char *user_id;	   /* project_user: 24 lowercase hex digits */
+	const char *group_id;      /* 24 lowercase hex digits */
+	const char *user_id;       /* project_user: 24 lowercase hex digits */
 	const char *database_name; /* db_user: "admin" or "$external" */
-	const char *username;	   /* db_user */
-	const char *ticket;	   /* NULL when the column is absent or the cell empty */
+	const char *username;      /* db_user */
+	const char *ticket;        /* NULL when the column is absent or the cell empty */
 	long line;
 };
 
 struct csv_reject {
 	long line;
 	const char *column;
-	const char *message;	   /* e.g. "must be 24 hexadecimal digits, got 23 characters" */
+	const char *message;       /* e.g. "must be 24 hexadecimal digits, got 23 characters" */
 	const char *const *fields; /* the record's raw fields, as parsed, NUL-terminated */
 	size_t nfields;
-	const size_t *lens;	   /* byte length of each field (a field may hold NULs) */
+	const size_t *lens; /* byte length of each field (a field may hold NULs) */
 };
 
 struct csv_input_cb {
@@ -98,10 +98,10 @@ struct csv_input_cb {
 
 struct csv_summary {
 	enum job_kind kind;
-	long rows;	   /* good records */
-	long rejected;	   /* bad records */
-	char sha256[65];   /* hex SHA-256 of the file's bytes */
-	char *ignored;	   /* "'a', 'b'" ignored header columns, NULL if none */
+	long rows;       /* good records */
+	long rejected;   /* bad records */
+	char sha256[65]; /* hex SHA-256 of the file's bytes */
+	char *ignored;   /* "'a', 'b'" ignored header columns, NULL if none */
 };
 
 /* Reads `path` to the end. Fills `out` (release with csv_summary_release). */

@@ -334,8 +334,9 @@ static void check_deprecation(struct engine *e, CURL *h)
 	if (e->noticed_deprecation || (!dep && !sunset))
 		return;
 	e->noticed_deprecation = true;
-	notice(e, "Atlas marks this API version as deprecated (Deprecation: %s, Sunset: %s); "
-		  "a newer atlas-offboard may be needed",
+	notice(e,
+	       "Atlas marks this API version as deprecated (Deprecation: %s, Sunset: %s); "
+	       "a newer atlas-offboard may be needed",
 	       dep ? dep : "-", sunset ? sunset : "-");
 }
 
@@ -430,10 +431,11 @@ static void check_max_failures(struct engine *e)
 			stop(e, ENGINE_STOP_MAX_FAILURES,
 			     "%ld jobs failed, more than --max-failures %ld", s->failed,
 			     e->o->max_failures);
-	} else if (ended >= 20 && (double)s->failed * 100.0 > e->o->max_failures_pct * (double)ended) {
+	} else if (ended >= 20 &&
+		   (double)s->failed * 100.0 > e->o->max_failures_pct * (double)ended) {
 		stop(e, ENGINE_STOP_MAX_FAILURES,
-		     "%ld of %ld ended jobs failed, more than --max-failures %g%%", s->failed, ended,
-		     e->o->max_failures_pct);
+		     "%ld of %ld ended jobs failed, more than --max-failures %g%%", s->failed,
+		     ended, e->o->max_failures_pct);
 	}
 }
 
@@ -489,7 +491,7 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 {
 	struct task *t = x->task;
 	struct atlas_outcome oc;
-	struct atlas_answer ans = {0};
+	struct atlas_answer ans = { 0 };
 	long status = 0, ms = (long)(clock_mono_ms() - x->started_mono);
 	bool discard = false;
 
@@ -548,7 +550,7 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	case ATLAS_DONE:
 	case ATLAS_ABSENT:
 	case ATLAS_FAILED: {
-		enum job_state st = oc.verdict == ATLAS_DONE	 ? JOB_DONE
+		enum job_state st = oc.verdict == ATLAS_DONE     ? JOB_DONE
 				    : oc.verdict == ATLAS_ABSENT ? JOB_ABSENT
 								 : JOB_FAILED;
 		record_attempt(e, x, t, status, oc.error_code, atlas_verdict_name(oc.verdict), ms);
@@ -561,7 +563,7 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 		record_attempt(e, x, t, status, oc.error_code, "stopped", ms);
 		requeue_front(e, t, JOB_PENDING);
 		stop(e,
-		     oc.verdict == ATLAS_STOP_AUTH	? ENGINE_STOP_AUTH
+		     oc.verdict == ATLAS_STOP_AUTH     ? ENGINE_STOP_AUTH
 		     : oc.verdict == ATLAS_STOP_ACCESS ? ENGINE_STOP_ACCESS
 						       : ENGINE_STOP_VERSION,
 		     "HTTP %ld%s%s from %s", status, oc.error_code[0] ? " " : "", oc.error_code,
@@ -610,8 +612,9 @@ static void token_answer(struct engine *e, struct xfer *x, CURLcode cc)
 		long expires = 3600;
 		if (auth_parse_token(x->body.ptr, x->body.len, &tok, &expires, e->err) == 0) {
 			if (e->token) {
-				e->old_tokens = xrealloc(e->old_tokens,
-							 (size_t)(e->nold_tokens + 1) * sizeof(char *));
+				e->old_tokens =
+					xrealloc(e->old_tokens,
+						 (size_t)(e->nold_tokens + 1) * sizeof(char *));
 				e->old_tokens[e->nold_tokens++] = e->token;
 			}
 			e->token = tok;
@@ -651,7 +654,7 @@ done:
 static void limits_answer(struct engine *e, struct xfer *x, CURLcode cc)
 {
 	long status = 0;
-	struct atlas_bucket b = {0};
+	struct atlas_bucket b = { 0 };
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
 	/* a refusal (401/403/404) or anything odd: the limits are learned from answers */
@@ -715,9 +718,10 @@ static void release_unsent(struct engine *e)
 {
 	for (int i = 0; i < e->nlanes; i++)
 		for (struct task *t = e->lanes[i].head; t; t = t->next) {
-			enum job_state st = t->job.state == JOB_RETRY_WAIT ? JOB_RETRY_WAIT
-									   : JOB_PENDING;
-			if (ensure_txn(e) < 0 || jobstore_set_state(e->js, t->job.id, st, e->err) < 0)
+			enum job_state st =
+				t->job.state == JOB_RETRY_WAIT ? JOB_RETRY_WAIT : JOB_PENDING;
+			if (ensure_txn(e) < 0 ||
+			    jobstore_set_state(e->js, t->job.id, st, e->err) < 0)
 				io_check(e, -1);
 		}
 	for (int i = 0; i < e->wait.n; i++)
@@ -812,10 +816,11 @@ static void progress(struct engine *e, int64_t now, bool force)
 static int setup(struct engine *e)
 {
 	struct job_counts c;
-	if (jobstore_counts(e->js, &c, e->err) < 0 || jobstore_open_lanes(e->js, add_lane, e, e->err) < 0)
+	if (jobstore_counts(e->js, &c, e->err) < 0 ||
+	    jobstore_open_lanes(e->js, add_lane, e, e->err) < 0)
 		return -1;
-	e->res->stats.open_at_start = c.by_state[JOB_PENDING] + c.by_state[JOB_IN_FLIGHT] +
-				      c.by_state[JOB_RETRY_WAIT];
+	e->res->stats.open_at_start =
+		c.by_state[JOB_PENDING] + c.by_state[JOB_IN_FLIGHT] + c.by_state[JOB_RETRY_WAIT];
 	e->gov = governor_new(e->o->rate);
 	for (int i = 0; i < e->nlanes; i++) {
 		struct lane *l = &e->lanes[i];
@@ -909,8 +914,13 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 	       const struct engine_opts *o, const struct engine_hooks *hooks,
 	       struct engine_result *result, struct ob_err *err)
 {
-	struct engine e = {.js = js, .audit = a, .creds = creds, .o = o, .hooks = hooks,
-			   .res = result, .err = err};
+	struct engine e = { .js = js,
+			    .audit = a,
+			    .creds = creds,
+			    .o = o,
+			    .hooks = hooks,
+			    .res = result,
+			    .err = err };
 	int ret = OB_OK;
 
 	memset(result, 0, sizeof(*result));
@@ -938,7 +948,8 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		curl_multi_perform(e.multi, &running);
 		int finished = drain_messages(&e);
 		now = clock_mono_ms();
-		if (e.changes >= COMMIT_EVERY_CHANGES || (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
+		if (e.changes >= COMMIT_EVERY_CHANGES ||
+		    (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
 			if (commit(&e) < 0)
 				stop(&e, ENGINE_FINISHED, "%s", err->msg);
 		progress(&e, now, false);

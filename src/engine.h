@@ -35,8 +35,8 @@ struct engine_opts {
 	enum atlas_api api;
 	int concurrency;   /* 1..256 */
 	int max_attempts;  /* attempts with a server error or no answer */
-	double rate;	   /* global requests/s ceiling, 0 = none */
-	long limit;	   /* stop after this many terminal jobs, 0 = no limit */
+	double rate;       /* global requests/s ceiling, 0 = none */
+	long limit;        /* stop after this many terminal jobs, 0 = no limit */
 	long max_failures; /* absolute; -1 = use max_failures_pct */
 	double max_failures_pct;
 	const char *cacert; /* extra CA file or NULL */
@@ -47,13 +47,13 @@ struct engine_opts {
 /* Progress as the engine sees it, for the terminal line and the summary. */
 struct engine_stats {
 	long done, absent, failed; /* terminal in this run */
-	long waiting;		   /* retry_wait now */
+	long waiting;              /* retry_wait now */
 	long in_flight;
-	long requests;	     /* requests sent, all kinds */
-	long rate_limited;   /* 429 answers */
-	long held_projects;  /* scopes held by rate limits now */
-	long open_at_start;  /* jobs not terminal when the run started */
-	int64_t started_ms;  /* monotonic */
+	long requests;      /* requests sent, all kinds */
+	long rate_limited;  /* 429 answers */
+	long held_projects; /* scopes held by rate limits now */
+	long open_at_start; /* jobs not terminal when the run started */
+	int64_t started_ms; /* monotonic */
 };
 
 struct engine_hooks {
@@ -66,13 +66,13 @@ struct engine_hooks {
 
 enum engine_stop {
 	ENGINE_FINISHED = 0,
-	ENGINE_STOP_AUTH,	  /* credentials refused */
-	ENGINE_STOP_ACCESS,	  /* IP access list */
-	ENGINE_STOP_VERSION,	  /* 406 / 410 */
-	ENGINE_STOP_TLS,	  /* the server's certificate could not be verified */
+	ENGINE_STOP_AUTH,         /* credentials refused */
+	ENGINE_STOP_ACCESS,       /* IP access list */
+	ENGINE_STOP_VERSION,      /* 406 / 410 */
+	ENGINE_STOP_TLS,          /* the server's certificate could not be verified */
 	ENGINE_STOP_MAX_FAILURES, /* --max-failures exceeded */
-	ENGINE_STOP_SIGNAL,	  /* SIGINT / SIGTERM */
-	ENGINE_STOP_LIMIT	  /* --limit reached */
+	ENGINE_STOP_SIGNAL,       /* SIGINT / SIGTERM */
+	ENGINE_STOP_LIMIT         /* --limit reached */
 };
 
 struct engine_result {

@@ -53,8 +53,8 @@
 #define WAIT_ANSWERS_MS 250 /* re-ask hint while only answers can teach */
 #define EST_WINDOW_MS 10000 /* shortest window for a measured refill rate */
 #define EST_MIN_TOKENS 10   /* and the least refill it must have seen */
-#define NEAR_FULL 0.9	    /* a bucket this full may have wasted refill */
-#define HEADER_MAX 1e9	    /* larger header numbers are nonsense: ignored */
+#define NEAR_FULL 0.9       /* a bucket this full may have wasted refill */
+#define HEADER_MAX 1e9      /* larger header numbers are nonsense: ignored */
 #define RETRY_AFTER_MAX_S 86400
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 60000
@@ -64,7 +64,7 @@ struct gov_scope {
 	enum atlas_endpoint_set set;
 	uint64_t hash;
 
-	double cap;	    /* learned capacity (header or 429 body), 0: unknown */
+	double cap;         /* learned capacity (header or 429 body), 0: unknown */
 	double own_rate;    /* tokens/ms from this scope's 429 body, 0: none */
 	double est_rate;    /* tokens/ms measured from RateLimit-Remaining */
 	double policy_rate; /* tokens/ms from RateLimit-Policy q / w */
@@ -77,7 +77,7 @@ struct gov_scope {
 	int64_t tokens_at;
 	int in_flight;
 	int peak_in_flight; /* the most ever in flight: bounds answer reordering */
-	bool probing;	    /* a request went out on an empty estimate */
+	bool probing;       /* a request went out on an empty estimate */
 	int64_t probe_ms;   /* the wait before such a probe; 0: PROBE_MS */
 
 	int64_t hold_until;
@@ -132,7 +132,8 @@ static uint64_t scope_hash(const char *group_id, enum atlas_endpoint_set set)
 	return h;
 }
 
-static const struct atlas_bucket *default_bucket(const struct governor *g, const struct gov_scope *s)
+static const struct atlas_bucket *default_bucket(const struct governor *g,
+						 const struct gov_scope *s)
 {
 	const struct atlas_bucket *b = &g->defaults[s->set];
 
@@ -195,7 +196,9 @@ static void settle(const struct governor *g, struct gov_scope *s, int64_t now)
 			/* full when we first sent, less what went out since */
 			double refilled = (double)(now - s->first_unknown) * rate * PACE;
 			s->tokens_known = true;
-			s->tokens = s->spent_unknown > 0 ? fmin(cap, cap - s->spent_unknown + refilled) : cap;
+			s->tokens = s->spent_unknown > 0
+					    ? fmin(cap, cap - s->spent_unknown + refilled)
+					    : cap;
 			s->tokens_at = now;
 		}
 		return;
@@ -717,7 +720,8 @@ void governor_on_answer(struct governor *g, struct gov_scope *s, int64_t now_ms,
 	if (remaining >= 0 && s->tokens < 1.0 && scope_rate(g, s) <= 0) {
 		int64_t hold = s->probe_ms ? s->probe_ms : PROBE_MS;
 		if (rl.reset > 0)
-			hold = rl.reset * 1000 > RESET_MAX_MS ? RESET_MAX_MS : (int64_t)(rl.reset * 1000);
+			hold = rl.reset * 1000 > RESET_MAX_MS ? RESET_MAX_MS
+							      : (int64_t)(rl.reset * 1000);
 		s->hold_until = max64(s->hold_until, now_ms + hold);
 	}
 }

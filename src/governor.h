@@ -58,13 +58,13 @@ void governor_on_send(struct governor *g, struct gov_scope *s, int64_t now_ms);
 /* What an answer told (header values as received, NULL when absent). */
 struct gov_answer {
 	long status; /* 0: no answer (the in-flight slot is released, nothing learned) */
-	const char *retry_after;	 /* seconds or an HTTP date */
-	const char *ratelimit_limit;	 /* RateLimit-Limit */
-	const char *ratelimit_remaining; /* RateLimit-Remaining */
-	const char *ratelimit;		 /* RateLimit: limit=..., remaining=..., reset=... */
-	const char *ratelimit_policy;	 /* RateLimit-Policy: 100;w=60 */
+	const char *retry_after;           /* seconds or an HTTP date */
+	const char *ratelimit_limit;       /* RateLimit-Limit */
+	const char *ratelimit_remaining;   /* RateLimit-Remaining */
+	const char *ratelimit;             /* RateLimit: limit=..., remaining=..., reset=... */
+	const char *ratelimit_policy;      /* RateLimit-Policy: 100;w=60 */
 	const struct atlas_bucket *bucket; /* from a 429 body, or NULL */
-	int64_t now_unix_ms; /* wall clock for an HTTP-date Retry-After; 0: read it */
+	int64_t now_unix_ms;               /* wall clock for an HTTP-date Retry-After; 0: read it */
 };
 
 /* Records an answer from `s`: releases its in-flight slot and learns. */

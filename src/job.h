@@ -20,7 +20,7 @@
 
 enum job_kind {
 	JOB_PROJECT_USER = 1, /* group_id,user_id */
-	JOB_DB_USER = 2	      /* group_id,database_name,username */
+	JOB_DB_USER = 2       /* group_id,database_name,username */
 };
 
 enum job_state {
@@ -47,12 +47,12 @@ struct job {
 	enum job_kind kind;
 	char group_id[JOB_ID_HEX_LEN + 1]; /* lowercase hex */
 	char user_id[JOB_ID_HEX_LEN + 1];  /* project_user only, lowercase hex */
-	char *database_name;		   /* db_user only: "admin" or "$external" */
-	char *username;			   /* db_user only */
-	char *ticket;			   /* optional, NULL when none */
+	char *database_name;               /* db_user only: "admin" or "$external" */
+	char *username;                    /* db_user only */
+	char *ticket;                      /* optional, NULL when none */
 	enum job_state state;
-	int attempts;	       /* attempts that used up the --max-attempts budget */
-	int tries;	       /* every attempt so far (the audit's attempt number) */
+	int attempts;          /* attempts that used up the --max-attempts budget */
+	int tries;             /* every attempt so far (the audit's attempt number) */
 	int64_t not_before_ms; /* retry_wait: not sent again before this (Unix ms) */
 };
 

@@ -37,10 +37,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_UPDATE_JOB] = "UPDATE jobs SET state = ?2, attempts = ?3, tries = ?4, http_status = ?5,"
 			  " error_code = ?6, detail = ?7, not_before = ?8, updated_at = ?9"
 			  " WHERE id = ?1",
-	[ST_ADD_ATTEMPT] = "INSERT INTO attempts (job_id, run_id, attempt, started_at, ms,"
-			   " http_status, error_code, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_CLAIM] = "SELECT id, kind, target, ticket, state, attempts, tries, not_before FROM jobs"
-		     " WHERE group_id = ?1 AND kind = ?4 AND state < 3 AND id > ?2 ORDER BY id LIMIT ?3",
+	[ST_ADD_ATTEMPT] =
+		"INSERT INTO attempts (job_id, run_id, attempt, started_at, ms,"
+		" http_status, error_code, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_CLAIM] =
+		"SELECT id, kind, target, ticket, state, attempts, tries, not_before FROM jobs"
+		" WHERE group_id = ?1 AND kind = ?4 AND state < 3 AND id > ?2 ORDER BY id LIMIT ?3",
 	[ST_SET_HEAD] = "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
 	[ST_SET_STATE] = "UPDATE jobs SET state = ?2 WHERE id = ?1",
 	[ST_LOAD_BEGIN] = "INSERT INTO loads (file, sha256, loaded_at) VALUES (?1, '', ?2)",
@@ -48,8 +50,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   " WHERE id = ?1",
 	[ST_RUN_BEGIN] = "INSERT INTO runs (started_at, options) VALUES (?1, ?2)",
 	[ST_RUN_END] = "UPDATE runs SET ended_at = ?2, exit_code = ?3 WHERE id = ?1",
-	[ST_MARK_CLAIMED] = "UPDATE jobs SET state = 1 WHERE group_id = ?1 AND kind = ?2 AND state < 3"
-			    " AND id > ?3 AND id <= ?4",
+	[ST_MARK_CLAIMED] =
+		"UPDATE jobs SET state = 1 WHERE group_id = ?1 AND kind = ?2 AND state < 3"
+		" AND id > ?3 AND id <= ?4",
 };
 
 struct jobstore {
@@ -177,8 +180,9 @@ int jobstore_open(struct jobstore **out, const char *path, int flags, struct ob_
 	/* The first statement reads the header: a text or truncated file fails here. */
 	/* Foreign keys are declared in schema/ but not enforced: this file is the
 	 * only writer, and the check cost a lookup per loaded row. */
-	if ((ret = exec_sql(js, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-				" PRAGMA cache_size = -8192",
+	if ((ret = exec_sql(js,
+			    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			    " PRAGMA cache_size = -8192",
 			    err)) < 0) {
 		ret = ob_err_set(err, OB_EINVALID,
 				 "'%s' is not a usable atlas-offboard job store: %s", path,
@@ -270,8 +274,7 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-int jobstore_load_begin(struct jobstore *js, const char *file, int64_t *load_id,
-			struct ob_err *err)
+int jobstore_load_begin(struct jobstore *js, const char *file, int64_t *load_id, struct ob_err *err)
 {
 	sqlite3_stmt *st = js->stmt[ST_LOAD_BEGIN];
 	int ret;
@@ -296,8 +299,8 @@ int jobstore_load_finish(struct jobstore *js, int64_t load_id, const char *sha25
 	return step_done(js, st, err, "could not record the load");
 }
 
-int jobstore_insert_job(struct jobstore *js, int64_t load_id, long source_line,
-			const struct job *j, struct ob_err *err)
+int jobstore_insert_job(struct jobstore *js, int64_t load_id, long source_line, const struct job *j,
+			struct ob_err *err)
 {
 	sqlite3_stmt *st = js->stmt[ST_INSERT_JOB];
 	char target[JOB_USERNAME_MAX + 32];
@@ -340,8 +343,7 @@ done:
 	return ret;
 }
 
-int jobstore_set_audit_head(struct jobstore *js, int64_t seq, const char *hash,
-			    struct ob_err *err)
+int jobstore_set_audit_head(struct jobstore *js, int64_t seq, const char *hash, struct ob_err *err)
 {
 	sqlite3_stmt *st = js->stmt[ST_SET_HEAD];
 	sqlite3_bind_int64(st, 1, seq);
@@ -392,7 +394,8 @@ int jobstore_open_by_group(struct jobstore *js,
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ret = fn(ctx, (enum job_kind)sqlite3_column_int(st, 0),
-			 (const char *)sqlite3_column_text(st, 1), (long)sqlite3_column_int64(st, 2));
+			 (const char *)sqlite3_column_text(st, 1),
+			 (long)sqlite3_column_int64(st, 2));
 		if (ret)
 			goto done;
 	}
@@ -407,8 +410,9 @@ int jobstore_prepare_run(struct jobstore *js, long *reset_in_flight, struct ob_e
 {
 	int ret;
 	/* Built here rather than in schema/ so that bulk loads maintain one index only. */
-	if ((ret = exec_sql(js, "CREATE INDEX IF NOT EXISTS jobs_open ON jobs (group_id, kind, id)"
-				" WHERE state < 3",
+	if ((ret = exec_sql(js,
+			    "CREATE INDEX IF NOT EXISTS jobs_open ON jobs (group_id, kind, id)"
+			    " WHERE state < 3",
 			    err)) < 0)
 		return ret;
 	if ((ret = exec_sql(js, "UPDATE jobs SET state = 0 WHERE state = 1", err)) < 0)
@@ -451,7 +455,8 @@ int jobstore_open_lanes(struct jobstore *js,
 	sqlite3_stmt *st = NULL;
 	int rc, ret = OB_OK;
 	if (sqlite3_prepare_v2(js->db,
-			       "SELECT DISTINCT group_id, kind FROM jobs WHERE state < 3 ORDER BY group_id, kind",
+			       "SELECT DISTINCT group_id, kind FROM jobs WHERE state < 3 ORDER BY "
+			       "group_id, kind",
 			       -1, &st, NULL) != SQLITE_OK) {
 		ret = db_fail(js, err, "could not list projects");
 		goto done;
@@ -480,8 +485,8 @@ static void job_set_target(struct job *j, const char *target)
 	}
 }
 
-int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind,
-		   int64_t after_id, int max, struct job *out, int *n, struct ob_err *err)
+int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind, int64_t after_id,
+		   int max, struct job *out, int *n, struct ob_err *err)
 {
 	sqlite3_stmt *st = js->stmt[ST_CLAIM];
 	int rc, ret = OB_OK;
@@ -597,17 +602,19 @@ int jobstore_foreach(struct jobstore *js, int (*fn)(void *ctx, const struct job_
 	int rc, ret = OB_OK;
 	char *dbname = NULL;
 
-	if (sqlite3_prepare_v2(js->db,
-			       "SELECT j.id, j.kind, j.group_id, j.target, j.ticket, j.state,"
-			       " j.http_status, j.error_code, j.tries, coalesce(j.updated_at, l.loaded_at), l.file,"
-			       " j.source_line, j.detail FROM jobs j JOIN loads l ON l.id = j.load_id"
-			       " ORDER BY j.id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    js->db,
+		    "SELECT j.id, j.kind, j.group_id, j.target, j.ticket, j.state,"
+		    " j.http_status, j.error_code, j.tries, coalesce(j.updated_at, l.loaded_at), "
+		    "l.file,"
+		    " j.source_line, j.detail FROM jobs j JOIN loads l ON l.id = j.load_id"
+		    " ORDER BY j.id",
+		    -1, &st, NULL) != SQLITE_OK) {
 		ret = db_fail(js, err, "could not read jobs");
 		goto done;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct job_row r = {0};
+		struct job_row r = { 0 };
 		const char *target = col_text(st, 3);
 		r.id = sqlite3_column_int64(st, 0);
 		r.kind = (enum job_kind)sqlite3_column_int(st, 1);
@@ -615,7 +622,8 @@ int jobstore_foreach(struct jobstore *js, int (*fn)(void *ctx, const struct job_
 		if (r.kind == JOB_DB_USER) {
 			const char *colon = strchr(target, ':');
 			free(dbname);
-			dbname = xstrndup(target, colon ? (size_t)(colon - target) : strlen(target));
+			dbname =
+				xstrndup(target, colon ? (size_t)(colon - target) : strlen(target));
 			r.database_name = dbname;
 			r.username = colon ? colon + 1 : "";
 		} else {

@@ -58,14 +58,13 @@ int jobstore_load_finish(struct jobstore *js, int64_t load_id, const char *sha25
  * Inserts one pending job. Uses kind, group_id, user_id or database_name and
  * username, and ticket of `j`. Returns OB_OK, or OB_EEXISTS for a duplicate.
  */
-int jobstore_insert_job(struct jobstore *js, int64_t load_id, long source_line,
-			const struct job *j, struct ob_err *err);
+int jobstore_insert_job(struct jobstore *js, int64_t load_id, long source_line, const struct job *j,
+			struct ob_err *err);
 
 /* --- the audit head ------------------------------------------------------ */
 
 int jobstore_audit_head(struct jobstore *js, int64_t *seq, char hash[65], struct ob_err *err);
-int jobstore_set_audit_head(struct jobstore *js, int64_t seq, const char *hash,
-			    struct ob_err *err);
+int jobstore_set_audit_head(struct jobstore *js, int64_t seq, const char *hash, struct ob_err *err);
 
 /* --- counts -------------------------------------------------------------- */
 
@@ -104,8 +103,8 @@ int jobstore_open_lanes(struct jobstore *js,
  * in the store, in one statement. *n is the number read (0 when the lane
  * has no more). Needs an open transaction.
  */
-int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind,
-		   int64_t after_id, int max, struct job *out, int *n, struct ob_err *err);
+int jobstore_claim(struct jobstore *js, const char *group_id, enum job_kind kind, int64_t after_id,
+		   int max, struct job *out, int *n, struct ob_err *err);
 
 /* A job's new state after an attempt (or when sent: in_flight). */
 struct job_update {
@@ -113,9 +112,9 @@ struct job_update {
 	enum job_state state;
 	int attempts;
 	int tries;
-	long http_status;	/* 0 = none (no answer) */
+	long http_status;       /* 0 = none (no answer) */
 	const char *error_code; /* NULL or "" = none */
-	const char *detail;	/* NULL or "" = none */
+	const char *detail;     /* NULL or "" = none */
 	int64_t not_before_ms;
 };
 

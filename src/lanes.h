@@ -28,7 +28,7 @@ struct task {
 	struct job job;
 	struct lane *lane;
 	struct task *next;
-	int64_t due_ms;	  /* while in the retry heap */
+	int64_t due_ms;   /* while in the retry heap */
 	int auth_retried; /* a refused nonce or token was retried once */
 };
 
@@ -38,7 +38,7 @@ struct lane {
 	struct gov_scope *scope;
 	struct task *head, *tail;
 	int64_t last_id; /* the last job id read from the store */
-	bool exhausted;	 /* the store has no more open jobs for it */
+	bool exhausted;  /* the store has no more open jobs for it */
 	int busy;
 };
 

@@ -17,12 +17,12 @@ static const struct {
 	int needs_curl; /* libcurl (and OpenSSL behind it) is set up only for these */
 	const char *summary;
 } commands[] = {
-	{"load", cmd_load, 0, "load CSV lists of users to remove into the job store"},
-	{"run", cmd_run, 1, "remove the loaded users (also resumes a stopped run)"},
-	{"status", cmd_status, 0, "count jobs by state and kind"},
-	{"report", cmd_report, 0, "one row per job, as CSV or JSON"},
-	{"audit", cmd_audit, 0, "check the audit log ('audit verify')"},
-	{"retry-failed", cmd_retry_failed, 0, "make failed jobs pending again"},
+	{ "load", cmd_load, 0, "load CSV lists of users to remove into the job store" },
+	{ "run", cmd_run, 1, "remove the loaded users (also resumes a stopped run)" },
+	{ "status", cmd_status, 0, "count jobs by state and kind" },
+	{ "report", cmd_report, 0, "one row per job, as CSV or JSON" },
+	{ "audit", cmd_audit, 0, "check the audit log ('audit verify')" },
+	{ "retry-failed", cmd_retry_failed, 0, "make failed jobs pending again" },
 };
 
 static void usage(FILE *out)

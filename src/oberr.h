@@ -18,12 +18,12 @@
 /* Return codes shared by all modules (libgit2 style: 0 ok, negative error). */
 enum {
 	OB_OK = 0,
-	OB_ERROR = -1,	  /* generic failure, message in ob_err */
+	OB_ERROR = -1,     /* generic failure, message in ob_err */
 	OB_ENOTFOUND = -2, /* the thing asked for does not exist */
 	OB_EEXISTS = -3,   /* already there (e.g. a duplicate job) */
 	OB_EINVALID = -4,  /* input failed validation */
 	OB_ELOCKED = -5,   /* another process holds the store */
-	OB_ENEWER = -6	   /* the file was written by a newer version */
+	OB_ENEWER = -6     /* the file was written by a newer version */
 };
 
 struct ob_err {

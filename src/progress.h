@@ -18,7 +18,7 @@
 struct progress {
 	bool tty;
 	bool quiet;
-	bool drawn;	  /* a tty line is on screen */
+	bool drawn; /* a tty line is on screen */
 	int64_t last_plain;
 };
 

@@ -98,7 +98,7 @@ static int json_row(void *vctx, const struct job_row *r)
 
 int report_write(struct jobstore *js, enum report_format fmt, FILE *out, struct ob_err *err)
 {
-	struct report_ctx c = {out, 0};
+	struct report_ctx c = { out, 0 };
 	int ret;
 
 	if (fmt == REPORT_CSV) {

@@ -16,8 +16,8 @@
 
 enum report_format { REPORT_CSV, REPORT_JSON };
 
-#define REPORT_COLUMNS                                                                        \
-	"job_id,kind,group_id,user_id,database_name,username,ticket,state,http_status,"       \
+#define REPORT_COLUMNS                                                                             \
+	"job_id,kind,group_id,user_id,database_name,username,ticket,state,http_status,"            \
 	"error_code,attempts,updated_at,source_file,source_line,detail"
 
 /* Writes every job of `js` to `out`. */

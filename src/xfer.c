@@ -51,7 +51,7 @@ void xfer_reset(struct xfer *x, long timeout_ms, const struct ca_bundle *ca)
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (ca && ca->data) {
-		struct curl_blob blob = {ca->data, ca->len, CURL_BLOB_NOCOPY};
+		struct curl_blob blob = { ca->data, ca->len, CURL_BLOB_NOCOPY };
 		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
 	}
 	curl_slist_free_all(x->headers);

@@ -29,14 +29,14 @@ struct xfer {
 	CURL *h;
 	bool busy;
 	enum xfer_kind kind;
-	struct task *task;	     /* XFER_JOB */
+	struct task *task;           /* XFER_JOB */
 	enum atlas_endpoint_set set; /* XFER_LIMITS */
 	struct ob_buf body;
 	struct ob_buf path; /* the request path, as recorded in the audit log */
 	struct ob_buf url;
-	struct curl_slist *headers; /* owned: freed by the next reset */
+	struct curl_slist *headers;              /* owned: freed by the next reset */
 	const struct curl_slist *shared_headers; /* or one the engine keeps */
-	long uses; /* requests this handle has completed */
+	long uses;                               /* requests this handle has completed */
 	int token_gen;
 	int64_t started_mono;
 	char started_at[32];

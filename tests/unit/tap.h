@@ -20,6 +20,7 @@ int tap_done(void);
 
 #define CHECK(e) tap_check((e), __FILE__, __LINE__, #e)
 #define CHECK_STR(got, want) tap_check_str((got), (want), __FILE__, __LINE__, #got)
-#define CHECK_INT(got, want) tap_check_int((long long)(got), (long long)(want), __FILE__, __LINE__, #got)
+#define CHECK_INT(got, want)                                                                       \
+	tap_check_int((long long)(got), (long long)(want), __FILE__, __LINE__, #got)
 
 #endif

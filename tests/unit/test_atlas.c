@@ -29,7 +29,8 @@ static void check_enc(const char *in, const char *want, int line)
 
 static void test_encoding(void)
 {
-	CHECK_ENC("arn:aws:iam::123456789012:user/alice", "arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice");
+	CHECK_ENC("arn:aws:iam::123456789012:user/alice",
+		  "arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice");
 	CHECK_ENC("CN=alice,OU=eng,O=Example Corp", "CN%3Dalice%2COU%3Deng%2CO%3DExample%20Corp");
 	CHECK_ENC("0oa1b2c3d4/alice@example.com", "0oa1b2c3d4%2Falice%40example.com");
 	CHECK_ENC("$external", "%24external");
@@ -60,12 +61,14 @@ static void test_paths(void)
 	memcpy(j.group_id, "5f1a2b3c4d5e6f7a8b9c0d1e", 25);
 	memcpy(j.user_id, "0123456789abcdef01234567", 25);
 	atlas_job_path(&b, &j, ATLAS_API_V2);
-	CHECK_STR(b.ptr, "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/users/0123456789abcdef01234567");
+	CHECK_STR(b.ptr,
+		  "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/users/0123456789abcdef01234567");
 	CHECK_STR(atlas_job_accept(&j, ATLAS_API_V2), "application/vnd.atlas.2025-02-19+json");
 	CHECK_INT(atlas_job_endpoint_set(&j), ATLAS_SET_PROJECT_USERS);
 	ob_buf_reset(&b);
 	atlas_job_path(&b, &j, ATLAS_API_V1);
-	CHECK_STR(b.ptr, "/api/atlas/v1.0/groups/5f1a2b3c4d5e6f7a8b9c0d1e/users/0123456789abcdef01234567");
+	CHECK_STR(b.ptr,
+		  "/api/atlas/v1.0/groups/5f1a2b3c4d5e6f7a8b9c0d1e/users/0123456789abcdef01234567");
 	CHECK_STR(atlas_job_accept(&j, ATLAS_API_V1), "application/json");
 
 	j.kind = JOB_DB_USER;
@@ -75,9 +78,11 @@ static void test_paths(void)
 	for (int api = 0; api < 2; api++) { /* the db-user path has no v1 form */
 		ob_buf_reset(&b);
 		atlas_job_path(&b, &j, (enum atlas_api)api);
-		CHECK_STR(b.ptr, "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/databaseUsers/%24external/"
-				 "arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice");
-		CHECK_STR(atlas_job_accept(&j, (enum atlas_api)api), "application/vnd.atlas.2023-01-01+json");
+		CHECK_STR(b.ptr,
+			  "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/databaseUsers/%24external/"
+			  "arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice");
+		CHECK_STR(atlas_job_accept(&j, (enum atlas_api)api),
+			  "application/vnd.atlas.2023-01-01+json");
 	}
 	CHECK_INT(atlas_job_endpoint_set(&j), ATLAS_SET_DB_USERS);
 
@@ -85,7 +90,8 @@ static void test_paths(void)
 	j.username = strdup("..");
 	ob_buf_reset(&b);
 	atlas_job_path(&b, &j, ATLAS_API_V2);
-	CHECK_STR(b.ptr, "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/databaseUsers/%24external/%2E%2E");
+	CHECK_STR(b.ptr,
+		  "/api/atlas/v2/groups/5f1a2b3c4d5e6f7a8b9c0d1e/databaseUsers/%24external/%2E%2E");
 
 	CHECK_STR(atlas_endpoint_set_path(ATLAS_SET_PROJECT_USERS, ATLAS_API_V2),
 		  "/api/atlas/v2/groups/{groupId}/users/{userId}");
@@ -111,11 +117,13 @@ static void check_row(long status, const char *code, enum atlas_verdict want, in
 {
 	struct atlas_outcome o;
 	char json[512];
-	static const char html[] = "<html><body><h1>Error</h1><p>{\"errorCode\":\"X\"</p></body></html>";
+	static const char html[] =
+		"<html><body><h1>Error</h1><p>{\"errorCode\":\"X\"</p></body></html>";
 
 	if (code)
 		snprintf(json, sizeof(json),
-			 "{\"detail\":\"d\",\"error\":%ld,\"errorCode\":\"%s\",\"parameters\":[],\"reason\":\"r\"}",
+			 "{\"detail\":\"d\",\"error\":%ld,\"errorCode\":\"%s\",\"parameters\":[],"
+			 "\"reason\":\"r\"}",
 			 status, code);
 	else
 		snprintf(json, sizeof(json), "{\"error\":%ld,\"reason\":\"r\"}", status);
@@ -238,10 +246,12 @@ static void test_classify_hostile(void)
 	CHECK((strlen(o.detail) - 12) % 2 == 0); /* no half é at the end */
 
 	/* detail falls back to reason */
-	CHECK_INT(classify(400, "{\"errorCode\":\"X\",\"reason\":\"Bad Request\"}", NULL, &o), ATLAS_FAILED);
-	CHECK_STR(o.detail, "Bad Request");
-	CHECK_INT(classify(400, "{\"errorCode\":\"X\",\"detail\":null,\"reason\":\"Bad\"}", NULL, &o),
+	CHECK_INT(classify(400, "{\"errorCode\":\"X\",\"reason\":\"Bad Request\"}", NULL, &o),
 		  ATLAS_FAILED);
+	CHECK_STR(o.detail, "Bad Request");
+	CHECK_INT(
+		classify(400, "{\"errorCode\":\"X\",\"detail\":null,\"reason\":\"Bad\"}", NULL, &o),
+		ATLAS_FAILED);
 	CHECK_STR(o.detail, "Bad");
 
 	/* deep nesting must not crash (cJSON limits depth) */
@@ -270,19 +280,24 @@ static void test_429_parameters(void)
 
 	/* as Atlas documents it */
 	classify(429,
-		 "{\"detail\":\"Rate limit exceeded for api/atlas/v2/orgs. Please retry after 55 seconds. "
+		 "{\"detail\":\"Rate limit exceeded for api/atlas/v2/orgs. Please retry after 55 "
+		 "seconds. "
 		 "Request capacity: 10. Refill rate: 5 per 60 seconds.\",\"error\":429,"
-		 "\"errorCode\":\"RATE_LIMITED_TOKEN_BUCKET\",\"parameters\":[\"api/atlas/v2/orgs\",55,10,5,60],"
+		 "\"errorCode\":\"RATE_LIMITED_TOKEN_BUCKET\",\"parameters\":[\"api/atlas/v2/"
+		 "orgs\",55,10,5,60],"
 		 "\"reason\":\"Too Many Requests\"}",
 		 NULL, &o);
 	CHECK_INT(o.verdict, ATLAS_RATE_LIMITED);
 	CHECK_STR(o.error_code, "RATE_LIMITED_TOKEN_BUCKET");
 	CHECK(o.bucket.known);
-	CHECK(o.bucket.capacity == 10 && o.bucket.refill_rate == 5 && o.bucket.refill_seconds == 60);
+	CHECK(o.bucket.capacity == 10 && o.bucket.refill_rate == 5 &&
+	      o.bucket.refill_seconds == 60);
 	CHECK(o.bucket.retry_after_s == 55);
 
 	/* numeric strings */
-	classify(429, "{\"errorCode\":\"RATE_LIMITED\",\"parameters\":[\"/api/x\",\"3\",\"1200\",\"500\",\"60\"]}",
+	classify(429,
+		 "{\"errorCode\":\"RATE_LIMITED\",\"parameters\":[\"/api/"
+		 "x\",\"3\",\"1200\",\"500\",\"60\"]}",
 		 NULL, &o);
 	CHECK(o.bucket.known && o.bucket.capacity == 1200 && o.bucket.refill_rate == 500 &&
 	      o.bucket.refill_seconds == 60 && o.bucket.retry_after_s == 3);
@@ -308,13 +323,16 @@ static void test_429_parameters(void)
 
 	/* parameters fail, detail has the numbers */
 	classify(429,
-		 "{\"detail\":\"Rate limit exceeded for api/atlas/v2/groups/x/users/y. Please retry after 12 "
-		 "seconds. Request capacity: 1200. Refill rate: 500 per 60 seconds.\",\"parameters\":[]}",
+		 "{\"detail\":\"Rate limit exceeded for api/atlas/v2/groups/x/users/y. Please "
+		 "retry after 12 "
+		 "seconds. Request capacity: 1200. Refill rate: 500 per 60 "
+		 "seconds.\",\"parameters\":[]}",
 		 NULL, &o);
 	CHECK(o.bucket.known && o.bucket.capacity == 1200 && o.bucket.refill_rate == 500 &&
 	      o.bucket.refill_seconds == 60 && o.bucket.retry_after_s == 12);
 	/* reworded prose: nothing guessed */
-	classify(429, "{\"detail\":\"Slow down, capacity is over 9000 and will refill soon\"}", NULL, &o);
+	classify(429, "{\"detail\":\"Slow down, capacity is over 9000 and will refill soon\"}",
+		 NULL, &o);
 	CHECK(!o.bucket.known);
 	/* a body that is not JSON on a 429 */
 	classify(429, "<html>Too Many Requests</html>", NULL, &o);
@@ -328,16 +346,19 @@ static void test_429_parameters(void)
 /* A page shaped per v2.yaml (PaginatedRateLimitEndpointSets). */
 static const char rate_limits_page[] =
 	"{\"links\":[],\"totalCount\":3,\"results\":["
-	"{\"endpointSetId\":\"rateLimitsInspection_group\",\"endpointSetName\":\"Rate Limits Inspection\","
+	"{\"endpointSetId\":\"rateLimitsInspection_group\",\"endpointSetName\":\"Rate Limits "
+	"Inspection\","
 	" \"scope\":\"GROUP\",\"capacity\":{\"value\":100},\"refillRate\":{\"value\":10},"
 	" \"refillDurationSeconds\":{\"value\":60},"
 	" \"endpoints\":[{\"method\":\"GET\",\"path\":\"/api/atlas/v2/rateLimits\"}]},"
-	"{\"endpointSetId\":\"groupUsers_group\",\"endpointSetName\":\"Cloud Users\",\"scope\":\"GROUP\","
+	"{\"endpointSetId\":\"groupUsers_group\",\"endpointSetName\":\"Cloud "
+	"Users\",\"scope\":\"GROUP\","
 	" \"capacity\":{\"value\":1200,\"defaultValue\":null},\"refillRate\":{\"value\":500},"
 	" \"refillDurationSeconds\":{\"value\":60},"
 	" \"endpoints\":[{\"method\":\"GET\",\"path\":\"/api/atlas/v2/groups/{groupId}/users\"},"
 	"  {\"method\":\"DELETE\",\"path\":\"/api/atlas/v2/groups/{groupId}/users/{userId}\"}]},"
-	"{\"endpointSetId\":\"databaseUsers_group\",\"endpointSetName\":\"Database Users\",\"scope\":\"GROUP\","
+	"{\"endpointSetId\":\"databaseUsers_group\",\"endpointSetName\":\"Database "
+	"Users\",\"scope\":\"GROUP\","
 	" \"capacity\":{\"value\":20000,\"defaultValue\":10000},\"refillRate\":{\"value\":5000},"
 	" \"refillDurationSeconds\":{\"value\":60},"
 	" \"endpoints\":[{\"method\":\"DELETE\","
@@ -356,7 +377,8 @@ static void test_rate_limits(void)
 
 	/* a single set (GET /rateLimits/{endpointSetId}); template names differ */
 	static const char one[] =
-		"{\"capacity\":{\"value\":300},\"refillRate\":{\"value\":100},\"refillDurationSeconds\":"
+		"{\"capacity\":{\"value\":300},\"refillRate\":{\"value\":100},"
+		"\"refillDurationSeconds\":"
 		"{\"value\":30},\"scope\":\"GROUP\",\"endpoints\":[{\"method\":\"DELETE\",\"path\":"
 		"\"api/atlas/v2/groups/{GROUP-ID}/users/{USER-ID}/\"}]}";
 	CHECK(atlas_parse_rate_limits(one, strlen(one), ATLAS_SET_PROJECT_USERS, &b));
@@ -365,15 +387,17 @@ static void test_rate_limits(void)
 	CHECK(!b.known);
 
 	/* filtered by endpointPath: one set without endpoints is taken */
-	static const char bare[] = "{\"results\":[{\"capacity\":{\"value\":50},\"refillRate\":{\"value\":5},"
-				   "\"refillDurationSeconds\":{\"value\":10}}]}";
+	static const char bare[] =
+		"{\"results\":[{\"capacity\":{\"value\":50},\"refillRate\":{\"value\":5},"
+		"\"refillDurationSeconds\":{\"value\":10}}]}";
 	CHECK(atlas_parse_rate_limits(bare, strlen(bare), ATLAS_SET_DB_USERS, &b));
 	CHECK(b.capacity == 50);
 
 	/* non-matching, empty, broken, invalid values */
-	static const char other[] = "{\"results\":[{\"capacity\":{\"value\":50},\"refillRate\":{\"value\":5},"
-				    "\"refillDurationSeconds\":{\"value\":10},\"endpoints\":[{\"path\":"
-				    "\"/api/atlas/v2/clusters\"}]}]}";
+	static const char other[] =
+		"{\"results\":[{\"capacity\":{\"value\":50},\"refillRate\":{\"value\":5},"
+		"\"refillDurationSeconds\":{\"value\":10},\"endpoints\":[{\"path\":"
+		"\"/api/atlas/v2/clusters\"}]}]}";
 	CHECK(!atlas_parse_rate_limits(other, strlen(other), ATLAS_SET_DB_USERS, &b));
 	CHECK(!atlas_parse_rate_limits("{\"results\":[]}", 14, ATLAS_SET_DB_USERS, &b));
 	CHECK(!atlas_parse_rate_limits("", 0, ATLAS_SET_DB_USERS, &b));

@@ -108,7 +108,7 @@ static void run_path(struct result *res, const char *path)
 {
 	memset(res, 0, sizeof(*res));
 	ob_buf_init(&res->lg.b);
-	struct csv_input_cb cb = {log_header, log_row, log_reject, &res->lg};
+	struct csv_input_cb cb = { log_header, log_row, log_reject, &res->lg };
 	res->rc = csv_input_read(path, &cb, &res->s, &res->err);
 }
 
@@ -281,12 +281,13 @@ static void test_header_only(void)
 
 static void test_aliases(void)
 {
-	static const char *const groups[] = {"group_id", "groupId", "project_id", "projectId",
-					     " GROUP_ID\t", "PROJECTID"};
-	static const char *const users[] = {"user_id", "userId", "USER_ID", "\tuserid "};
-	static const char *const dbs[] = {"database_name", "databaseName", "database", "db", "DB"};
-	static const char *const names[] = {"username", "userName", "user_name", "USERNAME"};
-	static const char *const tickets[] = {"ticket", "reason", "Ticket", " REASON "};
+	static const char *const groups[] = { "group_id",  "groupId",     "project_id",
+					      "projectId", " GROUP_ID\t", "PROJECTID" };
+	static const char *const users[] = { "user_id", "userId", "USER_ID", "\tuserid " };
+	static const char *const dbs[] = { "database_name", "databaseName", "database", "db",
+					   "DB" };
+	static const char *const names[] = { "username", "userName", "user_name", "USERNAME" };
+	static const char *const tickets[] = { "ticket", "reason", "Ticket", " REASON " };
 	int n = 0, ok = 0;
 	for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++) {
 		for (size_t u = 0; u < sizeof(users) / sizeof(*users); u++) {
@@ -296,7 +297,8 @@ static void test_aliases(void)
 			struct result res;
 			run_path(&res, path);
 			n++;
-			ok += res.rc == 0 && res.s.ignored == NULL && res.s.kind == JOB_PROJECT_USER &&
+			ok += res.rc == 0 && res.s.ignored == NULL &&
+			      res.s.kind == JOB_PROJECT_USER &&
 			      strstr(res.lg.b.ptr, "\n2 p " G " " U " T1\n") != NULL;
 			result_release(&res);
 			free(path);
@@ -307,8 +309,8 @@ static void test_aliases(void)
 		for (size_t u = 0; u < sizeof(names) / sizeof(*names); u++) {
 			const char *gr = groups[(d + u) % 6];
 			const char *t = tickets[(d + u) % 4];
-			char *s = xasprintf("%s,%s,%s,%s\n$external,bob," G ",T2\n", dbs[d], names[u], gr,
-					    t);
+			char *s = xasprintf("%s,%s,%s,%s\n$external,bob," G ",T2\n", dbs[d],
+					    names[u], gr, t);
 			char *path = write_tmp("alias.csv", s, strlen(s));
 			struct result res;
 			run_path(&res, path);
@@ -378,7 +380,8 @@ static void test_malformed(void)
 	struct result res;
 	char *path = data_path("stray_quote.csv");
 	run_path(&res, path);
-	char *want = xasprintf("%s:3: (csv): malformed CSV: unexpected '\"' in an unquoted field", path);
+	char *want =
+		xasprintf("%s:3: (csv): malformed CSV: unexpected '\"' in an unquoted field", path);
 	CHECK_INT(res.rc, OB_EINVALID);
 	CHECK_STR(res.err.msg, want);
 	CHECK_INT(res.s.rows, 1);
@@ -403,11 +406,10 @@ static void test_malformed(void)
 
 static void test_nul_byte(void)
 {
-	static const char s[] = "group_id,database_name,username\n"
-				"5f1a\0" "b3c4d5e6f7a8b9c0d1e,admin,u\n"
-				G ",admin,ab\0c\n"
-				G ",adm\0n,u\n"
-				G ",admin,ok\n";
+	static const char s[] =
+		"group_id,database_name,username\n"
+		"5f1a\0"
+		"b3c4d5e6f7a8b9c0d1e,admin,u\n" G ",admin,ab\0c\n" G ",adm\0n,u\n" G ",admin,ok\n";
 	char *path = write_tmp("nul.csv", s, sizeof(s) - 1);
 	struct result res;
 	run_path(&res, path);
@@ -435,49 +437,48 @@ static void test_nul_byte(void)
 
 static void test_utf8_and_control(void)
 {
-	static const char s[] = "group_id,database_name,username,ticket\n"
-				G ",admin,ok\xc0\x80,\n"			   /* 2 overlong */
-				G ",admin,\xed\xa0\x80,\n"			   /* 3 surrogate */
-				G ",admin,ab\xf4\x90\x80\x80,\n"		   /* 4 > U+10FFFF */
-				G ",admin,abc\xe2\x82,\n"			   /* 5 truncated */
-				G ",admin,\x80,\n"				   /* 6 stray cont. */
-				G ",admin,a\xe2\x28\xa1,\n"			   /* 7 bad cont. */
-				G ",admin,x\xf8\x88\x80\x80\x80,\n"		   /* 8 5-byte */
-				G ",admin,\xe0\x9f\xbf,\n"			   /* 9 overlong 3 */
-				G ",admin,\xf0\x8f\xbf\xbf,\n"			   /* 10 overlong 4 */
-				G ",admin,ab\xc2\x85,\n"			   /* 11 C1 (NEL) */
-				G ",admin,a\x7f,\n"				   /* 12 DEL */
-				G ",admin,a\tb,\n"				   /* 13 TAB */
-				G ",admin,\x01,\n"				   /* 14 SOH */
-				G ",admin,e\xcc\x81\xe2\x82\xac\xf0\x9f\x98\x80,\n" /* 15 ok */
-				G ",admin,\xc2\xa0\xef\xbf\xbf\xf4\x8f\xbf\xbf,\n"  /* 16 ok */
-				G ",admin,u,t\xff\n"				   /* 17 ticket */
-				G ",admin,u,a\x01\n"				   /* 18 ticket */
-				G ",admin,u,\xc2\x9f\n";			   /* 19 ticket C1 */
+	static const char s[] =
+		"group_id,database_name,username,ticket\n" G ",admin,ok\xc0\x80,\n" /* 2 overlong */
+		G ",admin,\xed\xa0\x80,\n"                          /* 3 surrogate */
+		G ",admin,ab\xf4\x90\x80\x80,\n"                    /* 4 > U+10FFFF */
+		G ",admin,abc\xe2\x82,\n"                           /* 5 truncated */
+		G ",admin,\x80,\n"                                  /* 6 stray cont. */
+		G ",admin,a\xe2\x28\xa1,\n"                         /* 7 bad cont. */
+		G ",admin,x\xf8\x88\x80\x80\x80,\n"                 /* 8 5-byte */
+		G ",admin,\xe0\x9f\xbf,\n"                          /* 9 overlong 3 */
+		G ",admin,\xf0\x8f\xbf\xbf,\n"                      /* 10 overlong 4 */
+		G ",admin,ab\xc2\x85,\n"                            /* 11 C1 (NEL) */
+		G ",admin,a\x7f,\n"                                 /* 12 DEL */
+		G ",admin,a\tb,\n"                                  /* 13 TAB */
+		G ",admin,\x01,\n"                                  /* 14 SOH */
+		G ",admin,e\xcc\x81\xe2\x82\xac\xf0\x9f\x98\x80,\n" /* 15 ok */
+		G ",admin,\xc2\xa0\xef\xbf\xbf\xf4\x8f\xbf\xbf,\n"  /* 16 ok */
+		G ",admin,u,t\xff\n"                                /* 17 ticket */
+		G ",admin,u,a\x01\n"                                /* 18 ticket */
+		G ",admin,u,\xc2\x9f\n";                            /* 19 ticket C1 */
 	char *path = write_tmp("utf8.csv", s, sizeof(s) - 1);
 	struct result res;
 	run_path(&res, path);
 	CHECK_INT(res.rc, 0);
-	CHECK_STR(res.lg.b.ptr,
-		  "header: group_id|database_name|username|ticket\n"
-		  "2 username: is not valid UTF-8 (byte 3) [4]\n"
-		  "3 username: is not valid UTF-8 (byte 1) [4]\n"
-		  "4 username: is not valid UTF-8 (byte 3) [4]\n"
-		  "5 username: is not valid UTF-8 (byte 4) [4]\n"
-		  "6 username: is not valid UTF-8 (byte 1) [4]\n"
-		  "7 username: is not valid UTF-8 (byte 2) [4]\n"
-		  "8 username: is not valid UTF-8 (byte 2) [4]\n"
-		  "9 username: is not valid UTF-8 (byte 1) [4]\n"
-		  "10 username: is not valid UTF-8 (byte 1) [4]\n"
-		  "11 username: contains a control character (byte 3) [4]\n"
-		  "12 username: contains a control character (byte 2) [4]\n"
-		  "13 username: contains a control character (byte 2) [4]\n"
-		  "14 username: contains a control character (byte 1) [4]\n"
-		  "15 d " G " admin e\xcc\x81\xe2\x82\xac\xf0\x9f\x98\x80 -\n"
-		  "16 d " G " admin \xc2\xa0\xef\xbf\xbf\xf4\x8f\xbf\xbf -\n"
-		  "17 ticket: is not valid UTF-8 (byte 2) [4]\n"
-		  "18 ticket: contains a control character (byte 2) [4]\n"
-		  "19 ticket: contains a control character (byte 1) [4]\n");
+	CHECK_STR(res.lg.b.ptr, "header: group_id|database_name|username|ticket\n"
+				"2 username: is not valid UTF-8 (byte 3) [4]\n"
+				"3 username: is not valid UTF-8 (byte 1) [4]\n"
+				"4 username: is not valid UTF-8 (byte 3) [4]\n"
+				"5 username: is not valid UTF-8 (byte 4) [4]\n"
+				"6 username: is not valid UTF-8 (byte 1) [4]\n"
+				"7 username: is not valid UTF-8 (byte 2) [4]\n"
+				"8 username: is not valid UTF-8 (byte 2) [4]\n"
+				"9 username: is not valid UTF-8 (byte 1) [4]\n"
+				"10 username: is not valid UTF-8 (byte 1) [4]\n"
+				"11 username: contains a control character (byte 3) [4]\n"
+				"12 username: contains a control character (byte 2) [4]\n"
+				"13 username: contains a control character (byte 2) [4]\n"
+				"14 username: contains a control character (byte 1) [4]\n"
+				"15 d " G " admin e\xcc\x81\xe2\x82\xac\xf0\x9f\x98\x80 -\n"
+				"16 d " G " admin \xc2\xa0\xef\xbf\xbf\xf4\x8f\xbf\xbf -\n"
+				"17 ticket: is not valid UTF-8 (byte 2) [4]\n"
+				"18 ticket: contains a control character (byte 2) [4]\n"
+				"19 ticket: contains a control character (byte 1) [4]\n");
 	CHECK_INT(res.s.rows, 2);
 	CHECK_INT(res.s.rejected, 16);
 	result_release(&res);
@@ -497,7 +498,8 @@ static void test_lengths(void)
 	ob_buf_addf(&b, G ",admin,%s,%s\n", name1024, t256);
 	ob_buf_addf(&b, G ",admin,%s,\n", name1025);
 	ob_buf_addf(&b, G ",admin,u,%s\n", t257);
-	/* A 1 MiB quoted username with 1000 line breaks (LF and CRLF): rejected, lines still right. */
+	/* A 1 MiB quoted username with 1000 line breaks (LF and CRLF): rejected, lines still right.
+	 */
 	ob_buf_addstr(&b, G ",admin,\"");
 	for (int i = 0; i < 1000; i++)
 		ob_buf_addstr(&b, i % 2 ? "\n" : "\r\n");
@@ -547,8 +549,8 @@ static void test_chunk_boundary(void)
 	char *path = write_tmp("chunks.csv", b.ptr, b.len);
 	struct result res;
 	run_path(&res, path);
-	char *want = xasprintf("%s:3045: (csv): malformed CSV: unexpected '\"' in an unquoted field",
-			       path);
+	char *want = xasprintf(
+		"%s:3045: (csv): malformed CSV: unexpected '\"' in an unquoted field", path);
 	CHECK_INT(res.rc, OB_EINVALID);
 	CHECK_STR(res.err.msg, want);
 	CHECK_INT(res.s.rows, 3000);
@@ -569,7 +571,7 @@ static void test_callback_stops(void)
 	memset(&res, 0, sizeof(res));
 	ob_buf_init(&res.lg.b);
 	res.lg.stop_row_at = 1;
-	struct csv_input_cb cb = {NULL, log_row, log_reject, &res.lg};
+	struct csv_input_cb cb = { NULL, log_row, log_reject, &res.lg };
 	res.rc = csv_input_read(path, &cb, &res.s, &res.err);
 	CHECK_INT(res.rc, 7);
 	CHECK_INT(res.s.rows, 1);

@@ -72,7 +72,7 @@ static void test_retry_after_hold(void)
 			bad++;
 	CHECK_INT(bad, 0);
 	CHECK_INT(governor_next_send(g, a, (4200 + M)), 0);
-	CHECK_INT(governor_next_send(g, b, 1200), 0); /* other projects go on */
+	CHECK_INT(governor_next_send(g, b, 1200), 0);   /* other projects go on */
 	CHECK_INT(governor_next_send(g, adb, 1200), 0); /* and the other set */
 	CHECK_INT(governor_count_held(g, 1200), 1);
 	CHECK_INT(governor_count_held(g, (4200 + M)), 0);
@@ -234,8 +234,8 @@ static void test_remaining_in_flight(void)
 
 static void test_malformed_headers(void)
 {
-	static const char *const bad[] = { "-5", "abc", "1e3", "1.5", "99999999999999", "5abc", "",
-					   " ", "0x10", "--1", NULL };
+	static const char *const bad[] = { "-5", "abc",  "1e3", "1.5", "99999999999999", "5abc", "",
+					   " ",  "0x10", "--1", NULL };
 	struct governor *g = governor_new(0);
 
 	for (int i = 0; bad[i]; i++) {
@@ -395,7 +395,8 @@ static void test_backoff(void)
 			if (v > max_seen[attempt])
 				max_seen[attempt] = v;
 		}
-		tap_check(max_seen[attempt] > cap * 9 / 10, __FILE__, __LINE__, "backoff spreads to its cap");
+		tap_check(max_seen[attempt] > cap * 9 / 10, __FILE__, __LINE__,
+			  "backoff spreads to its cap");
 	}
 	CHECK_INT(out, 0);
 	CHECK(governor_backoff_ms(1000, &rng) <= 60000);
@@ -435,9 +436,9 @@ static void test_many_scopes(void)
 /* ---- a simulated Atlas: per-project token buckets ---------------------- */
 
 enum sim_mode {
-	SIM_NO_HEADERS,	       /* 429 only; its body names nothing */
-	SIM_HEADERS,	       /* RateLimit-Limit/Remaining, 429 + Retry-After */
-	SIM_PARAMS_ONLY,       /* no headers; 429 body parameters */
+	SIM_NO_HEADERS,  /* 429 only; its body names nothing */
+	SIM_HEADERS,     /* RateLimit-Limit/Remaining, 429 + Retry-After */
+	SIM_PARAMS_ONLY, /* no headers; 429 body parameters */
 };
 
 struct sim_bucket {
@@ -543,9 +544,9 @@ static struct sim_result simulate_default(enum sim_mode mode, const struct atlas
 				if (fl[i].status == 429) {
 					res.r429++;
 					if (getenv("SIM_DEBUG"))
-						fprintf(stderr, "429 scope %d at %lld\n", fl[i].scope, (long long)now);
-				}
-				else if (fl[i].arrive >= steady)
+						fprintf(stderr, "429 scope %d at %lld\n",
+							fl[i].scope, (long long)now);
+				} else if (fl[i].arrive >= steady)
 					res.ok_late++;
 			}
 		/* answers reach the client */
@@ -601,7 +602,8 @@ static void check_sim(const char *name, struct sim_result r, const struct atlas_
 
 	printf("# %s: sent %ld, 429 %ld (%.3f%%), steady %.2f/s of %.2f/s (%.1f%%), "
 	       "arrived during a Retry-After %ld\n",
-	       name, r.sent, r.r429, ratio * 100, thr, refill, thr / refill * 100, r.server_in_retry);
+	       name, r.sent, r.r429, ratio * 100, thr, refill, thr / refill * 100,
+	       r.server_in_retry);
 	tap_check(ratio < 0.01, __FILE__, line, "429s under 1% of requests");
 	tap_check(thr >= 0.9 * refill, __FILE__, line, "throughput at least 90% of refill");
 	tap_check(thr <= 1.01 * refill, __FILE__, line, "throughput not above refill");

@@ -32,7 +32,7 @@ static int mode_of(const char *path)
 
 static void insert_one(struct jobstore *js, const char *user, int want)
 {
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	struct job j;
 	int64_t load_id = 0;
 	job_init(&j);
@@ -47,10 +47,11 @@ static void insert_one(struct jobstore *js, const char *user, int want)
 
 static void test_modes(void)
 {
-	char *db = path_in("modes.db"), *wal = xasprintf("%s-wal", db), *shm = xasprintf("%s-shm", db);
+	char *db = path_in("modes.db"), *wal = xasprintf("%s-wal", db),
+	     *shm = xasprintf("%s-shm", db);
 	struct jobstore *js = NULL;
 	struct audit *a = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 
 	umask(022);
 	CHECK_INT(jobstore_open(&js, db, JOBSTORE_CREATE, &err), 0);
@@ -78,7 +79,7 @@ static void test_duplicates(void)
 {
 	char *db = path_in("dups.db");
 	struct jobstore *js = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	struct job_counts c;
 	CHECK_INT(jobstore_open(&js, db, JOBSTORE_CREATE, &err), 0);
 	insert_one(js, "5e8f1a2b3c4d5e6f7a8b9c01", OB_OK);
@@ -111,12 +112,14 @@ static void make_v1_fixture(const char *db)
 	sqlite3 *h = NULL;
 	CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(h, schema_migrations[0], NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(h,
-			       "PRAGMA user_version = 1; PRAGMA application_id = 1329742922;"
-			       "INSERT INTO loads (file, sha256, loaded_at) VALUES ('old.csv', '', 'x');"
-			       "INSERT INTO jobs (kind, group_id, target, load_id, source_line)"
-			       " VALUES (1, '64b7e1c2a9f3d40012ab34cd', '5e8f1a2b3c4d5e6f7a8b9c07', 1, 2);",
-			       NULL, NULL, NULL),
+	CHECK_INT(sqlite3_exec(
+			  h,
+			  "PRAGMA user_version = 1; PRAGMA application_id = 1329742922;"
+			  "INSERT INTO loads (file, sha256, loaded_at) VALUES ('old.csv', '', 'x');"
+			  "INSERT INTO jobs (kind, group_id, target, load_id, source_line)"
+			  " VALUES (1, '64b7e1c2a9f3d40012ab34cd', '5e8f1a2b3c4d5e6f7a8b9c07', 1, "
+			  "2);",
+			  NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(h);
 }
@@ -125,7 +128,7 @@ static void test_migrations(void)
 {
 	char *db = path_in("v1.db"), *newer = path_in("newer.db");
 	struct jobstore *js = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	struct job_counts c;
 	sqlite3 *h = NULL;
 
@@ -170,7 +173,7 @@ static void test_not_a_store(void)
 	char *text = path_in("text.db"), *trunc = path_in("trunc.db"), *other = path_in("other.db");
 	char *missing = path_in("missing.db");
 	struct jobstore *js = NULL;
-	struct ob_err err = {0};
+	struct ob_err err = { 0 };
 	sqlite3 *h = NULL;
 	char buf[512];
 
