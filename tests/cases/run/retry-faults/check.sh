@@ -1,5 +1,5 @@
-# (4 projects, --concurrency 4: with jobs interleaved, one request in flight per project,
-# so a 503 Retry-After can be obeyed by every later request.)
+# (--concurrency 1: a request already on its way when another one's 503 arrives cannot obey
+# that Retry-After, and the simulator would count it; one at a time, every later request can.)
 # 500, 503 (with Retry-After), reset and applied-then-500 are retried with backoff; a job
 # whose retry gets 204 ends done, one whose first attempt was applied ends absent.
 . "$OB_TESTS_DIR/lib/run.sh"
