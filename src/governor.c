@@ -406,7 +406,9 @@ int governor_count_held(const struct governor *g, int64_t now_ms)
 
 	for (size_t i = 0; i < g->nslots; i++) {
 		const struct gov_scope *s = g->slots[i];
-		if (s && scope_next(g, s, now_ms) > now_ms)
+		/* a scope only waiting for its first answer is not held */
+		if (s && scope_next(g, s, now_ms) > now_ms &&
+		    (s->tokens_known || s->hold_until > now_ms))
 			n++;
 	}
 	return n;

@@ -77,7 +77,8 @@ void governor_on_abandon(struct governor *g, struct gov_scope *s);
 /* The hold of `s` (Retry-After etc.) in ms, or 0 when not held. */
 int64_t governor_held_until(const struct gov_scope *s);
 
-/* How many scopes are held (or paced with no token) at now_ms: for progress. */
+/* How many scopes are held by a Retry-After or paced with no token left at
+ * now_ms (not those only waiting for their first answer): for progress. */
 int governor_count_held(const struct governor *g, int64_t now_ms);
 
 /*

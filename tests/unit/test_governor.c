@@ -147,6 +147,7 @@ static void test_429_without_retry_after(void)
 	CHECK_INT(governor_next_send(g, s, now), 0);
 	governor_on_send(g, s, now);
 	CHECK(governor_next_send(g, s, now) > now);
+	CHECK_INT(governor_count_held(g, now), 0); /* waiting for an answer is not a hold */
 	governor_on_answer(g, s, now + 5, &(struct gov_answer){ .status = 204 });
 	CHECK_INT(governor_next_send(g, s, now + 5), 0);
 
