@@ -101,31 +101,12 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 /* --tls-cert / --tls-key contents, kept until the daemon is stopped. */
 static char *tls_cert_pem, *tls_key_pem;
 
-/* Read a whole (small) file into a NUL-terminated buffer; NULL with err set. */
+/* A PEM file: at most 1 MiB, not empty. */
 static char *slurp(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "could not read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t len = 0, cap = 4096;
-	char *buf = sim_xmalloc(cap);
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			if (cap >= (1u << 20))
-				break;
-			cap *= 2;
-			buf = sim_xrealloc(buf, cap);
-		}
-	}
-	int bad = ferror(f) || len + 1 == cap;
-	fclose(f);
-	buf[len] = '\0';
-	if (bad || len == 0) {
-		snprintf(err, errlen, "could not read '%s': %s", path, len ? "read error or over 1 MiB" : "empty");
+	char *buf = sim_read_file(path, 1u << 20, err, errlen);
+	if (buf && !*buf) {
+		snprintf(err, errlen, "could not read '%s': empty", path);
 		free(buf);
 		return NULL;
 	}

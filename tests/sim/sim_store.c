@@ -84,34 +84,6 @@ static void line_col(const char *text, size_t off, int *line, int *col)
 	}
 }
 
-static char *read_file(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "could not open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 65536, n = 0;
-	char *buf = sim_xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0) {
-			cap *= 2;
-			buf = sim_xrealloc(buf, cap);
-		}
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		snprintf(err, errlen, "could not read '%s'", path);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 static int load_limits(const char *path, const char *g, const cJSON *rl, sim_limit_fn on_limit, char *err,
 		       size_t errlen)
 {
@@ -241,7 +213,7 @@ static int load_project(const char *path, const cJSON *pj, struct project *p, si
 
 int sim_store_load(const char *path, sim_limit_fn on_limit, char *err, size_t errlen)
 {
-	char *text = read_file(path, err, errlen);
+	char *text = sim_read_file(path, 0, err, errlen);
 	if (!text)
 		return -1;
 	int ret = -1;

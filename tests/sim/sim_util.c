@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +172,37 @@ void sim_http_date(double t, char out[30])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 30, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+char *sim_read_file(const char *path, size_t max, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 65536, n = 0, got;
+	char *buf;
+	int bad;
+
+	if (!f) {
+		snprintf(err, errlen, "could not open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = sim_xmalloc(cap);
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (max && n > max)
+			break;
+		if (cap - n - 1 == 0) {
+			cap *= 2;
+			buf = sim_xrealloc(buf, cap);
+		}
+	}
+	bad = ferror(f);
+	fclose(f);
+	if (bad || (max && n > max)) {
+		snprintf(err, errlen, "could not read '%s': %s", path,
+			 bad ? "read error" : "too large");
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
 }

@@ -22,6 +22,11 @@ void *sim_xrealloc(void *p, size_t n);
 char *sim_xstrdup(const char *s);
 char *sim_xstrndup(const char *s, size_t n);
 
+/* Reads a whole file into a NUL-terminated buffer (free it). NULL with a
+ * message in err when it cannot be opened or read, or is over max bytes
+ * (max 0: no limit). */
+char *sim_read_file(const char *path, size_t max, char *err, size_t errlen);
+
 /*
  * Percent-decode src[0..len) into a new NUL-terminated string. plus_is_space
  * is for form bodies and query strings ('+' means space); path segments keep
