@@ -1,5 +1,6 @@
 #include "engine.h"
 #include "clock.h"
+#include "engine_int.h"
 #include "governor.h"
 #include "lanes.h"
 #include "mem.h"
@@ -23,62 +24,7 @@ volatile sig_atomic_t engine_signals;
 #define COMMIT_EVERY_MS 250
 /* How long in-flight requests may finish after the first signal (SPEC §8). */
 #define DRAIN_MS 10000
-/* Renew a service-account token this long before it expires (SPEC §2). */
-#define TOKEN_EARLY_MS 60000
-#define POLL_MAX_MS 200
 #define PROGRESS_MS 250
-
-struct engine {
-	struct jobstore *js;
-	struct audit *audit;
-	const struct auth_creds *creds;
-	const struct engine_opts *o;
-	const struct engine_hooks *hooks;
-	struct engine_result *res;
-	struct ob_err *err;
-
-	CURLM *multi;
-	struct xfer *pool;
-	int in_flight;
-	int jobs_in_flight;
-	struct governor *gov;
-	struct lane *lanes;
-	int nlanes, lanes_cap, rr;
-
-	struct task_heap wait; /* tasks in retry_wait */
-
-	char *token;
-	char **old_tokens;
-	int nold_tokens;
-	int token_gen;
-	int64_t token_expires;
-	bool token_busy;
-	int token_failures;
-	int64_t token_next_try;
-	bool renewed_after_401;
-
-	bool limits_done[ATLAS_SET_COUNT];
-	bool limits_busy[ATLAS_SET_COUNT];
-	bool set_used[ATLAS_SET_COUNT];
-
-	struct ca_bundle ca;
-	/* Accept headers, built once per media type (atlas_job_accept's strings) */
-	const char *accept_type[4];
-	struct curl_slist *accept[4];
-	int naccept;
-
-	bool in_txn;
-	int changes;
-	int64_t last_commit;
-	int64_t last_progress;
-
-	bool stopping;
-	int64_t drain_deadline;
-	long terminal;
-	bool noticed_deprecation;
-	uint64_t rng;
-	int failed_io; /* a store/audit error: stop at once */
-};
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -96,10 +42,7 @@ static void notice(struct engine *e, const char *fmt, ...)
 	e->hooks->notice(e->hooks->ctx, text);
 }
 
-static void stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
+void engine_stop(struct engine *e, enum engine_stop why, const char *fmt, ...)
 {
 	va_list ap;
 	if (e->stopping)
@@ -145,7 +88,7 @@ static void io_check(struct engine *e, int rc)
 {
 	if (rc < 0 && !e->failed_io) {
 		e->failed_io = 1;
-		stop(e, ENGINE_FINISHED, "%s", e->err->msg);
+		engine_stop(e, ENGINE_FINISHED, "%s", e->err->msg);
 	}
 }
 
@@ -181,7 +124,7 @@ static int add_lane(void *ctx, const char *group_id, enum job_kind kind)
 
 /* ---- handles --------------------------------------------------------------- */
 
-static struct xfer *get_xfer(struct engine *e)
+struct xfer *engine_get_xfer(struct engine *e)
 {
 	for (int i = 0; i < e->o->concurrency; i++) {
 		struct xfer *x = &e->pool[i];
@@ -199,7 +142,7 @@ static struct xfer *get_xfer(struct engine *e)
 	return NULL;
 }
 
-static void launch(struct engine *e, struct xfer *x)
+void engine_launch(struct engine *e, struct xfer *x)
 {
 	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER,
 			 x->shared_headers ? x->shared_headers : x->headers);
@@ -208,7 +151,7 @@ static void launch(struct engine *e, struct xfer *x)
 	e->res->stats.requests++;
 }
 
-static void release_xfer(struct engine *e, struct xfer *x, bool discard_handle)
+void engine_release_xfer(struct engine *e, struct xfer *x, bool discard_handle)
 {
 	curl_multi_remove_handle(e->multi, x->h);
 	x->busy = false;
@@ -228,7 +171,7 @@ static void release_xfer(struct engine *e, struct xfer *x, bool discard_handle)
 	}
 }
 
-static void apply_auth(struct engine *e, struct xfer *x)
+void engine_apply_auth(struct engine *e, struct xfer *x)
 {
 	if (e->creds->method == AUTH_DIGEST) {
 		auth_apply_digest(x->h, e->creds);
@@ -260,7 +203,7 @@ static const struct curl_slist *accept_for(struct engine *e, const struct job *j
 
 static int start_job(struct engine *e, struct task *t)
 {
-	struct xfer *x = get_xfer(e);
+	struct xfer *x = engine_get_xfer(e);
 	if (!x)
 		return -1;
 	xfer_reset(x, e->o->timeout_ms, &e->ca);
@@ -273,57 +216,12 @@ static int start_job(struct engine *e, struct task *t)
 	x->shared_headers = accept_for(e, &t->job);
 	curl_easy_setopt(x->h, CURLOPT_URL, x->url.ptr);
 	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "DELETE");
-	apply_auth(e, x);
-	launch(e, x);
+	engine_apply_auth(e, x);
+	engine_launch(e, x);
 	e->jobs_in_flight++;
 	t->lane->busy++;
 	governor_on_send(e->gov, t->lane->scope, x->started_mono);
 	return 0;
-}
-
-static void start_token(struct engine *e)
-{
-	struct xfer *x = get_xfer(e);
-	if (!x)
-		return;
-	xfer_reset(x, e->o->timeout_ms, &e->ca);
-	x->kind = XFER_TOKEN;
-	x->headers = curl_slist_append(NULL, "Accept: application/json");
-	auth_setup_token_request(x->h, e->creds, e->o->base_url);
-	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
-	e->token_busy = true;
-	launch(e, x);
-}
-
-static void start_limits(struct engine *e, enum atlas_endpoint_set set)
-{
-	const char *group = NULL;
-	struct xfer *x;
-	char *g, *p;
-
-	for (int i = 0; i < e->nlanes && !group; i++)
-		if ((e->lanes[i].kind == JOB_DB_USER) == (set == ATLAS_SET_DB_USERS))
-			group = e->lanes[i].group_id;
-	if (!group || !(x = get_xfer(e))) {
-		e->limits_done[set] = !group;
-		return;
-	}
-	xfer_reset(x, e->o->timeout_ms, &e->ca);
-	x->kind = XFER_LIMITS;
-	x->set = set;
-	g = curl_easy_escape(x->h, group, 0);
-	p = curl_easy_escape(x->h, atlas_endpoint_set_path(set, e->o->api), 0);
-	ob_buf_addf(&x->url, "%s" ATLAS_RATE_LIMITS_PATH "?groupId=%s&endpointPath=%s",
-		    e->o->base_url, g, p);
-	curl_free(g);
-	curl_free(p);
-	x->headers = curl_slist_append(NULL, "Accept: " ATLAS_ACCEPT_RATE_LIMITS);
-	curl_easy_setopt(x->h, CURLOPT_URL, x->url.ptr);
-	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
-	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
-	apply_auth(e, x);
-	e->limits_busy[set] = true;
-	launch(e, x);
 }
 
 /* ---- answers ---------------------------------------------------------------- */
@@ -428,14 +326,14 @@ static void check_max_failures(struct engine *e)
 	long ended = s->done + s->absent + s->failed;
 	if (e->o->max_failures >= 0) {
 		if (s->failed > e->o->max_failures)
-			stop(e, ENGINE_STOP_MAX_FAILURES,
-			     "%ld jobs failed, more than --max-failures %ld", s->failed,
-			     e->o->max_failures);
+			engine_stop(e, ENGINE_STOP_MAX_FAILURES,
+				    "%ld jobs failed, more than --max-failures %ld", s->failed,
+				    e->o->max_failures);
 	} else if (ended >= 20 &&
 		   (double)s->failed * 100.0 > e->o->max_failures_pct * (double)ended) {
-		stop(e, ENGINE_STOP_MAX_FAILURES,
-		     "%ld of %ld ended jobs failed, more than --max-failures %g%%", s->failed,
-		     ended, e->o->max_failures_pct);
+		engine_stop(e, ENGINE_STOP_MAX_FAILURES,
+			    "%ld of %ld ended jobs failed, more than --max-failures %g%%",
+			    s->failed, ended, e->o->max_failures_pct);
 	}
 }
 
@@ -454,7 +352,7 @@ static void finish_terminal(struct engine *e, struct task *t, enum job_state st,
 	task_free(t);
 	check_max_failures(e);
 	if (e->o->limit > 0 && e->terminal >= e->o->limit)
-		stop(e, ENGINE_STOP_LIMIT, "--limit %ld reached", e->o->limit);
+		engine_stop(e, ENGINE_STOP_LIMIT, "--limit %ld reached", e->o->limit);
 }
 
 static void requeue_front(struct engine *e, struct task *t, enum job_state st)
@@ -476,15 +374,15 @@ static void wait_retry(struct engine *e, struct task *t, int64_t delay_ms, long 
 }
 
 /* A certificate that cannot be verified will not verify on a retry either. */
-static bool tls_refused(CURLcode cc)
+bool engine_tls_refused(CURLcode cc)
 {
 	return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
 	       cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
 }
 
-static void stop_tls(struct engine *e, CURLcode cc)
+void engine_stop_tls(struct engine *e, CURLcode cc)
 {
-	stop(e, ENGINE_STOP_TLS, "%s (%s)", curl_easy_strerror(cc), e->o->base_url);
+	engine_stop(e, ENGINE_STOP_TLS, "%s (%s)", curl_easy_strerror(cc), e->o->base_url);
 }
 
 static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
@@ -513,10 +411,10 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	t->job.tries++;
 	e->jobs_in_flight--;
 
-	if (!status && tls_refused(cc)) {
+	if (!status && engine_tls_refused(cc)) {
 		record_attempt(e, x, t, 0, NULL, "stopped", ms);
 		requeue_front(e, t, JOB_PENDING);
-		stop_tls(e, cc);
+		engine_stop_tls(e, cc);
 		goto done;
 	}
 
@@ -562,12 +460,12 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	case ATLAS_STOP_VERSION:
 		record_attempt(e, x, t, status, oc.error_code, "stopped", ms);
 		requeue_front(e, t, JOB_PENDING);
-		stop(e,
-		     oc.verdict == ATLAS_STOP_AUTH     ? ENGINE_STOP_AUTH
-		     : oc.verdict == ATLAS_STOP_ACCESS ? ENGINE_STOP_ACCESS
-						       : ENGINE_STOP_VERSION,
-		     "HTTP %ld%s%s from %s", status, oc.error_code[0] ? " " : "", oc.error_code,
-		     x->path.ptr);
+		engine_stop(e,
+			    oc.verdict == ATLAS_STOP_AUTH     ? ENGINE_STOP_AUTH
+			    : oc.verdict == ATLAS_STOP_ACCESS ? ENGINE_STOP_ACCESS
+							      : ENGINE_STOP_VERSION,
+			    "HTTP %ld%s%s from %s", status, oc.error_code[0] ? " " : "",
+			    oc.error_code, x->path.ptr);
 		break;
 	case ATLAS_RATE_LIMITED: {
 		int64_t hold = governor_held_until(t->lane->scope) - clock_mono_ms();
@@ -598,78 +496,10 @@ static void job_answer(struct engine *e, struct xfer *x, CURLcode cc)
 	}
 	}
 done:
-	release_xfer(e, x, discard);
+	engine_release_xfer(e, x, discard);
 }
 
-static void token_answer(struct engine *e, struct xfer *x, CURLcode cc)
-{
-	long status = 0;
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
-	e->token_busy = false;
-	if (status == 200) {
-		char *tok = NULL;
-		long expires = 3600;
-		if (auth_parse_token(x->body.ptr, x->body.len, &tok, &expires, e->err) == 0) {
-			if (e->token) {
-				e->old_tokens =
-					xrealloc(e->old_tokens,
-						 (size_t)(e->nold_tokens + 1) * sizeof(char *));
-				e->old_tokens[e->nold_tokens++] = e->token;
-			}
-			e->token = tok;
-			e->token_gen++;
-			e->token_expires = clock_mono_ms() + (int64_t)expires * 1000;
-			e->token_failures = 0;
-			goto done;
-		}
-	}
-	if (!status && tls_refused(cc)) {
-		stop_tls(e, cc);
-		goto done;
-	}
-	if (status == 400 || status == 401 || status == 403) {
-		stop(e, ENGINE_STOP_AUTH,
-		     "the token endpoint refused the service account '%s' (HTTP %ld)", e->creds->id,
-		     status);
-		goto done;
-	}
-	if (++e->token_failures >= e->o->max_attempts) {
-		stop(e, ENGINE_STOP_AUTH, "could not get a token after %d attempts (%s)",
-		     e->token_failures, status ? "HTTP error" : curl_easy_strerror(cc));
-		goto done;
-	}
-	{
-		int64_t delay = governor_backoff_ms(e->token_failures, &e->rng);
-		const char *ra = status ? xfer_header(x->h, "Retry-After") : NULL;
-		int64_t ra_ms = ra ? governor_parse_retry_after(ra, clock_unix_ms()) : -1;
-		e->token_next_try = clock_mono_ms() + (ra_ms > delay ? ra_ms : delay);
-	}
-done:
-	/* the body held the token: wipe it */
-	memset(x->body.ptr, 0, x->body.len);
-	release_xfer(e, x, false);
-}
-
-static void limits_answer(struct engine *e, struct xfer *x, CURLcode cc)
-{
-	long status = 0;
-	struct atlas_bucket b = { 0 };
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
-	/* a refusal (401/403/404) or anything odd: the limits are learned from answers */
-	if (status == 200 && atlas_parse_rate_limits(x->body.ptr, x->body.len, x->set, &b) &&
-	    b.known)
-		governor_set_default_bucket(e->gov, x->set, &b);
-	e->limits_busy[x->set] = false;
-	e->limits_done[x->set] = true;
-	release_xfer(e, x, false);
-}
-
-static void revoke_answer(struct engine *e, struct xfer *x);
-
-/* Handles every finished transfer; returns how many there were. */
-static int drain_messages(struct engine *e)
+int engine_drain(struct engine *e)
 {
 	CURLMsg *m;
 	int left, n = 0;
@@ -682,9 +512,9 @@ static int drain_messages(struct engine *e)
 		n++;
 		switch (x->kind) {
 		case XFER_JOB: job_answer(e, x, cc); break;
-		case XFER_TOKEN: token_answer(e, x, cc); break;
-		case XFER_LIMITS: limits_answer(e, x, cc); break;
-		case XFER_REVOKE: revoke_answer(e, x); break;
+		case XFER_TOKEN: engine_token_answer(e, x, cc); break;
+		case XFER_LIMITS: engine_limits_answer(e, x, cc); break;
+		case XFER_REVOKE: engine_revoke_answer(e, x); break;
 		}
 	}
 	return n;
@@ -708,7 +538,7 @@ static void abandon_all(struct engine *e)
 		} else if (x->kind == XFER_TOKEN) {
 			e->token_busy = false;
 		}
-		release_xfer(e, x, true);
+		engine_release_xfer(e, x, true);
 	}
 }
 
@@ -732,29 +562,11 @@ static void release_unsent(struct engine *e)
 
 /* ---- the loop --------------------------------------------------------------- */
 
-static bool token_usable(struct engine *e, int64_t now)
-{
-	return e->creds->method == AUTH_DIGEST || (e->token && now < e->token_expires);
-}
-
 /* Starts token, rateLimits and job requests up to the concurrency. */
 static void fill(struct engine *e, int64_t now, int64_t *wake)
 {
-	if (e->creds->method == AUTH_SERVICE_ACCOUNT && !e->token_busy &&
-	    (!e->token || now >= e->token_expires - TOKEN_EARLY_MS)) {
-		if (now >= e->token_next_try) {
-			if (e->in_flight < e->o->concurrency)
-				start_token(e);
-		} else if (e->token_next_try < *wake) {
-			*wake = e->token_next_try;
-		}
-	}
-	if (!token_usable(e, now))
+	if (!engine_aux_fill(e, now, wake))
 		return;
-	for (int s = 0; s < ATLAS_SET_COUNT; s++)
-		if (e->set_used[s] && !e->limits_done[s] && !e->limits_busy[s] &&
-		    e->in_flight < e->o->concurrency)
-			start_limits(e, s);
 	/* Jobs start while the rateLimits answer is on its way: until a
 	 * project's bucket is known, the governor lets one request at a time
 	 * go to it, and its answer's RateLimit-* headers teach the rest. */
@@ -844,44 +656,6 @@ static int setup(struct engine *e)
 	return 0;
 }
 
-/* Revokes every token of the run, best effort, through the same pool and
- * connections as the run (so it stays inside --concurrency). */
-static void revoke_tokens(struct engine *e)
-{
-	int64_t deadline = clock_mono_ms() + 10000;
-	int next = -1; /* -1: the current token, then the old ones */
-
-	if (e->creds->method != AUTH_SERVICE_ACCOUNT)
-		return;
-	while (next < e->nold_tokens || e->in_flight) {
-		while (next < e->nold_tokens && e->in_flight < e->o->concurrency) {
-			char *tok = next < 0 ? e->token : e->old_tokens[next];
-			struct xfer *x;
-			next++;
-			if (!tok || !(x = get_xfer(e)))
-				continue;
-			xfer_reset(x, e->o->timeout_ms, &e->ca);
-			x->kind = XFER_REVOKE;
-			x->headers = curl_slist_append(NULL, "Accept: application/json");
-			auth_setup_revoke_request(x->h, e->creds, e->o->base_url, tok);
-			curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
-			launch(e, x);
-		}
-		int running = 0;
-		curl_multi_perform(e->multi, &running);
-		if (!drain_messages(e) && e->in_flight)
-			curl_multi_poll(e->multi, NULL, 0, POLL_MAX_MS, NULL);
-		if (clock_mono_ms() >= deadline)
-			break; /* a revoke that does not answer changes nothing for the run */
-	}
-}
-
-static void revoke_answer(struct engine *e, struct xfer *x)
-{
-	memset(x->body.ptr, 0, x->body.len);
-	release_xfer(e, x, false);
-}
-
 static void teardown(struct engine *e)
 {
 	task_heap_release(&e->wait);
@@ -933,7 +707,7 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		int running = 0;
 
 		if (engine_signals > 0 && !e.stopping)
-			stop(&e, ENGINE_STOP_SIGNAL, "interrupted");
+			engine_stop(&e, ENGINE_STOP_SIGNAL, "interrupted");
 		if (e.stopping && e.in_flight &&
 		    (engine_signals > 1 || e.failed_io ||
 		     (e.res->stop == ENGINE_STOP_SIGNAL && now >= e.drain_deadline)))
@@ -946,12 +720,12 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		if (!e.in_flight && (e.stopping || all_finished(&e)))
 			break;
 		curl_multi_perform(e.multi, &running);
-		int finished = drain_messages(&e);
+		int finished = engine_drain(&e);
 		now = clock_mono_ms();
 		if (e.changes >= COMMIT_EVERY_CHANGES ||
 		    (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
 			if (commit(&e) < 0)
-				stop(&e, ENGINE_FINISHED, "%s", err->msg);
+				engine_stop(&e, ENGINE_FINISHED, "%s", err->msg);
 		progress(&e, now, false);
 		if (finished)
 			continue; /* slots were freed: fill them before waiting */
@@ -966,7 +740,7 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 	release_unsent(&e);
 	if (commit(&e) < 0 || e.failed_io)
 		ret = OB_ERROR;
-	revoke_tokens(&e);
+	engine_revoke_tokens(&e);
 	progress(&e, clock_mono_ms(), true);
 done:
 	if (e.in_txn) {
