@@ -249,7 +249,7 @@ static int plan_line(void *ctx, enum job_kind kind, const char *group_id, long n
 	return 0;
 }
 
-static int confirm(struct jobstore *js, const struct run_args *r, long *open_jobs)
+static int confirm(struct jobstore *js, const struct run_args *r)
 {
 	struct plan p = { 0 };
 	struct ob_err err = { 0 };
@@ -268,13 +268,12 @@ static int confirm(struct jobstore *js, const struct run_args *r, long *open_job
 		msg_err(&err);
 		return OB_EXIT_FAILED;
 	}
-	*open_jobs = p.jobs[1] + p.jobs[2];
 	if (r->yes)
 		return 0;
 	fprintf(stderr, "%ld project users in %ld projects, %ld database users in %ld projects\n",
 		p.jobs[JOB_PROJECT_USER], p.projects[JOB_PROJECT_USER], p.jobs[JOB_DB_USER],
 		p.projects[JOB_DB_USER]);
-	if (*open_jobs == 0)
+	if (p.jobs[JOB_PROJECT_USER] + p.jobs[JOB_DB_USER] == 0)
 		return 0;
 	fprintf(stderr, "type 'yes' to remove them: ");
 	fflush(stderr);
@@ -419,12 +418,12 @@ static int do_run(struct run_args *r, struct auth_creds *cr)
 	struct job_counts c;
 	struct progress prog;
 	struct engine_hooks hooks = { on_notice, progress_update, &prog };
-	long reset = 0, open_jobs = 0;
+	long reset = 0;
 	int rc, erc;
 
 	if ((rc = cmd_open_rw(r->db, 0, &js, &a)) != 0)
 		return rc;
-	if ((rc = confirm(js, r, &open_jobs)) != 0)
+	if ((rc = confirm(js, r)) != 0)
 		goto done;
 	install_signals();
 	progress_init(&prog, r->quiet);

@@ -14,12 +14,3 @@ void csv_output_field(FILE *f, const char *s, size_t len)
 		fwrite(s, 1, len, f);
 }
 
-void csv_output_record(FILE *f, const char *const *fields, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', f);
-		csv_output_field(f, fields[i], fields[i] ? strlen(fields[i]) : 0);
-	}
-	fputc('\n', f);
-}

@@ -1,5 +1,5 @@
 /*
- * csv_output.h - writes RFC 4180 CSV records (the rejects file, the report).
+ * csv_output.h - writes RFC 4180 CSV fields (the rejects file, the report).
  * Fields that need it (comma, quote, CR, LF) are quoted by libcsv's
  * csv_fwrite; others are written as they are.
  */
@@ -11,7 +11,5 @@
 
 /* Writes one field (no separator); `s` may be NULL (an empty field). */
 void csv_output_field(FILE *f, const char *s, size_t len);
-/* Writes a whole record of NUL-terminated fields and the line end. */
-void csv_output_record(FILE *f, const char *const *fields, size_t n);
 
 #endif

@@ -49,14 +49,6 @@ const char *job_state_name(enum job_state s)
 	return state_names[s];
 }
 
-int job_state_parse(const char *name)
-{
-	for (int i = 0; i < JOB_STATE_COUNT; i++)
-		if (strcmp(name, state_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 bool job_state_terminal(enum job_state s)
 {
 	return s == JOB_DONE || s == JOB_ABSENT || s == JOB_FAILED;

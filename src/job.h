@@ -69,8 +69,6 @@ void job_view(struct job *j, enum job_kind kind, const char *group_id, const cha
 
 const char *job_kind_name(enum job_kind k);   /* "project_user" / "db_user" */
 const char *job_state_name(enum job_state s); /* "pending", ... */
-/* Parses a state name; returns -1 when unknown. */
-int job_state_parse(const char *name);
 bool job_state_terminal(enum job_state s);
 
 #endif
