@@ -16,12 +16,14 @@ volatile sig_atomic_t engine_signals;
 
 /* Jobs read from the store per lane and refill; small so memory stays flat. */
 #define LANE_BATCH 32
-/* Commit after this many changes or this long, whichever comes first. Each
- * commit fsyncs the audit log first, which stalls the loop for a millisecond
- * or two; a crash loses at most this much progress (those jobs are sent
- * again and answer "absent"). */
+/* Commit after this many changes or this long, whichever comes first; in
+ * the middle of a burst of answers, only once COMMIT_LATEST_MS have passed.
+ * Each commit fsyncs the audit log first, which stalls the loop for a
+ * millisecond or two; a crash loses at most this much progress (those jobs
+ * are sent again and answer "absent"). */
 #define COMMIT_EVERY_CHANGES 4096
 #define COMMIT_EVERY_MS 250
+#define COMMIT_LATEST_MS 1000
 /* How long in-flight requests may finish after the first signal (SPEC §8). */
 #define DRAIN_MS 10000
 #define PROGRESS_MS 250
@@ -722,11 +724,14 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		curl_multi_perform(e.multi, &running);
 		int finished = engine_drain(&e);
 		now = clock_mono_ms();
+		progress(&e, now, false);
+		/* A commit stalls the loop (the audit log's fsync), so it waits
+		 * until the freed slots have been refilled and sent, unless it is
+		 * far overdue. */
 		if (e.changes >= COMMIT_EVERY_CHANGES ||
-		    (e.in_txn && now - e.last_commit >= COMMIT_EVERY_MS))
+		    (e.in_txn && now - e.last_commit >= (finished ? COMMIT_LATEST_MS : COMMIT_EVERY_MS)))
 			if (commit(&e) < 0)
 				engine_stop(&e, ENGINE_FINISHED, "%s", err->msg);
-		progress(&e, now, false);
 		if (finished)
 			continue; /* slots were freed: fill them before waiting */
 		if (e.in_flight || wake > now) {
