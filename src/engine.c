@@ -729,7 +729,8 @@ int engine_run(struct jobstore *js, struct audit *a, const struct auth_creds *cr
 		 * until the freed slots have been refilled and sent, unless it is
 		 * far overdue. */
 		if (e.changes >= COMMIT_EVERY_CHANGES ||
-		    (e.in_txn && now - e.last_commit >= (finished ? COMMIT_LATEST_MS : COMMIT_EVERY_MS)))
+		    (e.in_txn &&
+		     now - e.last_commit >= (finished ? COMMIT_LATEST_MS : COMMIT_EVERY_MS)))
 			if (commit(&e) < 0)
 				engine_stop(&e, ENGINE_FINISHED, "%s", err->msg);
 		if (finished)
