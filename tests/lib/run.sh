@@ -155,6 +155,22 @@ check_done_exactly() {
     check_audit_ok
 }
 
+# check_names_run PREFIX: the names cases (names-v1, names-v2). The simulator removed exactly
+# want-removed.json's project and database users (11 targets, not their near-miss twins), each
+# once with a 204; every job is done; both project-user attempts went to paths under PREFIX; and
+# the audit log verifies.
+check_names_run() {
+    local want='{project_users: (.project_users | sort), db_users: (.db_users | sort)}'
+    expect_eq "$(sim_get /_sim/removed | jq -S -c "$want")" "$(jq -S -c "$want" want-removed.json)" "removed targets"
+    expect_eq "$(sim_stat .deletions)" 11 "sim deletions"
+    expect_eq "$(sim_stat '.by_status."204"')" 11 "204 answers"
+    check_all_terminal "done"
+    expect_eq "$(state_count done)" 11 "done jobs"
+    jq -s -e --arg p "$1" 'map(select(.event == "attempt" and .kind == "project_user")) | length == 2 and all(.path | startswith($p))' \
+        offboard.db.audit.jsonl >/dev/null || failed "project-user attempt paths: $(jq -c 'select(.event=="attempt") | .path' offboard.db.audit.jsonl)"
+    check_audit_ok
+}
+
 # check_rate_limited_run JOBS MAXPCT: no request inside a Retry-After, 429s <= MAXPCT% of the
 # requests, and the run still removed exactly the list.
 check_rate_limited_run() {
